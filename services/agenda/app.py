@@ -1,0 +1,22 @@
+"""Agenda's HTTP entrypoint: create_app() for gunicorn and the embedded runner."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.agenda.api import api as agenda_api
+from services.agenda.models import TABLES
+from shared.config import Settings
+from shared.runtime import Runtime
+from shared.web.app import make_service_app
+
+
+def build_runtime(settings: Settings | None = None) -> Runtime:
+    return Runtime.create(settings or Settings.from_env("agenda"), TABLES)
+
+
+def create_app(runtime: Runtime | None = None) -> Flask:
+    runtime = runtime or build_runtime()
+    app, api = make_service_app(__name__, runtime, title="Buurtplatform agenda", description="The learning agenda")
+    api.register_blueprint(agenda_api)
+    return app

@@ -1,0 +1,78 @@
+"""The `buurt` command: run the embedded platform, a service's web or worker process, migrations."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from shared.config import SERVICES, Settings
+
+SERVICE = click.Choice(SERVICES)
+
+
+@click.group()
+def main() -> None:
+    """Buurtplatform: the learning network for neighbourhood livability."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--data-dir", default=None, help="Folder for the SQLite files and e-mails [default: ./data]")
+def run(host: str, port: int, data_dir: str | None) -> None:
+    """Run all four services in one process (SQLite, in-memory broker, e-mail to files)."""
+    from services import embedded
+
+    env = dict(os.environ)
+    if data_dir:
+        env["BUURT_DATA_DIR"] = data_dir
+    env.setdefault("BUURT_PUBLIC_URL", f"http://{host}:{port}")
+    embedded.run(host, port, env)
+
+
+@main.command()
+@click.argument("service", type=SERVICE)
+@click.option("--bind", default=None, help="host:port [default: $BUURT_BIND or 0.0.0.0:8000]")
+def web(service: str, bind: str | None) -> None:
+    """Serve one service's web app with gunicorn."""
+    args = ["gunicorn", "-c", "python:shared.web.gunicorn_conf", f"services.{service}.app:create_app()"]
+    if bind:
+        args[1:1] = ["--bind", bind]
+    os.execvp(sys.executable, [sys.executable, "-m", *args])
+
+
+@main.command()
+@click.argument("service", type=SERVICE)
+def worker(service: str) -> None:
+    """Run one service's worker: its consumer, outbox relay and periodic jobs."""
+    from services.catalog import module
+
+    module(service, "worker").main()
+
+
+@main.group()
+def db() -> None:
+    """Database migrations (Alembic, one history per service)."""
+
+
+@db.command()
+@click.argument("service", type=click.Choice([*SERVICES, "all"]))
+def upgrade(service: str) -> None:
+    """Apply all migrations to a service's database."""
+    from shared.db.migrations import upgrade as apply
+
+    for name in SERVICES if service == "all" else (service,):
+        apply(name, Settings.from_env(name).database_url)
+        click.echo(f"{name}: up to date")
+
+
+@main.command()
+@click.option("--partners", is_flag=True, help="Only the events partners may subscribe to")
+def asyncapi(partners: bool) -> None:
+    """Print the AsyncAPI document generated from the contract registry."""
+    from shared.contracts.asyncapi import asyncapi_document
+
+    click.echo(json.dumps(asyncapi_document(partner_facing_only=partners), indent=2, ensure_ascii=False))

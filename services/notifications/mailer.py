@@ -1,0 +1,177 @@
+"""Delivers queued e-mail rows: claim, send over one connection, mark, announce.
+
+A row is claimed (state ``sending``, with a lease) before it is sent, so two workers
+never send the same row. If a worker dies between sending and marking, the lease runs
+out and the row is sent again with the same Message-ID, which mail systems de-duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sqlalchemy import and_, or_, select, update
+
+from services.notifications.models import FAILED, QUEUED, SENDING, SENT, Email
+from services.notifications.transports import PermanentSendError, TransientSendError, Transport
+from shared.contracts.envelope import isoformat, utcnow
+from shared.db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+GIVE_UP_AFTER = timedelta(days=3)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def build_message(email: Email, mail_from: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = email.recipient
+    message["Subject"] = email.subject
+    message["Message-ID"] = email.message_id
+    message["Date"] = format_datetime(email.created_at)
+    message["Content-Language"] = email.language
+    message.set_content(email.body_text or "")
+    if email.body_html:
+        message.add_alternative(email.body_html, subtype="html")
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off with jitter: 30 s, 1 min, 2 min ... capped at 30 min."""
+    ceiling = min(1800.0, 30.0 * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+class Mailer:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        transport: Transport,
+        mail_from: str,
+        batch_size: int = 50,
+        rate_per_second: float = 50.0,
+    ):
+        self.uow_factory = uow_factory
+        self.transport = transport
+        self.mail_from = mail_from
+        self.batch_size = batch_size
+        self.min_interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
+
+    def deliver_due(self) -> DeliveryReport:
+        report = DeliveryReport()
+        while True:
+            claimed = self._claim()
+            if not claimed:
+                return report
+            self._send_batch(claimed, report)
+            if report.deferred or len(claimed) < self.batch_size:
+                return report
+
+    def _claim(self) -> list[Email]:
+        now = utcnow()
+        with self.uow_factory() as uow:
+            rows = uow.session.scalars(
+                select(Email)
+                .where(
+                    or_(
+                        and_(Email.state == QUEUED, or_(Email.next_attempt_at.is_(None), Email.next_attempt_at <= now)),
+                        # A lease that ran out: its worker died before marking the row.
+                        and_(Email.state == SENDING, Email.next_attempt_at <= now),
+                    )
+                )
+                .order_by(Email.created_at)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for email in rows:
+                email.state = SENDING
+                email.attempts += 1
+                email.next_attempt_at = now + LEASE
+            uow.commit()
+            return list(rows)
+
+    def _send_batch(self, claimed: list[Email], report: DeliveryReport) -> None:
+        try:
+            with self.transport.session() as sender:
+                for index, email in enumerate(claimed):
+                    started = time.monotonic()
+                    try:
+                        sender.send(build_message(email, self.mail_from))
+                    except PermanentSendError as exc:
+                        self._mark_failed(email, str(exc))
+                        report.failed += 1
+                    except TransientSendError as exc:
+                        self._defer(claimed[index:], str(exc), report)
+                        return
+                    else:
+                        self._mark_sent(email)
+                        report.sent += 1
+                    self._throttle(started)
+        except TransientSendError as exc:  # the connection itself could not be made
+            self._defer(claimed, str(exc), report)
+
+    def _throttle(self, started: float) -> None:
+        remaining = self.min_interval - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+
+    def _mark_sent(self, email: Email) -> None:
+        now = utcnow()
+        with self.uow_factory() as uow:
+            uow.session.execute(
+                update(Email).where(Email.id == email.id).values(state=SENT, sent_at=now, next_attempt_at=None, last_error=None)
+            )
+            uow.publish(
+                "notifications.email.sent.v1",
+                subject=email.id,
+                data={
+                    "email_id": email.id,
+                    "template": email.template,
+                    "member_id": email.member_id,
+                    "event_id": email.event_id,
+                    "sent_at": isoformat(now),
+                },
+            )
+            uow.commit()
+
+    def _mark_failed(self, email: Email, error: str) -> None:
+        log.warning("e-mail refused permanently", extra={"email_id": email.id, "error": error[:300]})
+        with self.uow_factory() as uow:
+            uow.session.execute(
+                update(Email).where(Email.id == email.id).values(state=FAILED, last_error=error[:1000], next_attempt_at=None)
+            )
+            uow.commit()
+
+    def _defer(self, emails: list[Email], error: str, report: DeliveryReport) -> None:
+        log.warning("mail server unavailable; deferring", extra={"count": len(emails), "error": error[:300]})
+        now = utcnow()
+        with self.uow_factory() as uow:
+            for email in emails:
+                gave_up = now - email.created_at > GIVE_UP_AFTER
+                uow.session.execute(
+                    update(Email)
+                    .where(Email.id == email.id)
+                    .values(
+                        state=FAILED if gave_up else QUEUED,
+                        last_error=error[:1000],
+                        next_attempt_at=None if gave_up else now + retry_delay(email.attempts),
+                    )
+                )
+            uow.commit()
+        report.deferred += len(emails)
+        report.errors.append(error)

@@ -1,0 +1,1 @@
+"""Event contracts: the CloudEvents envelope and one registry of payload schemas."""

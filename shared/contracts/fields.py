@@ -1,0 +1,43 @@
+"""Field types shared by the event schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from shared import reference
+
+LANGUAGES = ("nl", "en")
+ROLES = ("bewoner", "buurtmaker", "wijkprofessional", "beleidsmaker", "bestuurder", "anders")
+TEXT_KINDS = ("urgent_issue", "learning_question", "expertise")
+
+
+def Timestamp(**kwargs) -> fields.AwareDateTime:  # noqa: N802 - reads like a field class
+    """An RFC 3339 timestamp with an offset; events never carry naive times."""
+    return fields.AwareDateTime(format="iso", **kwargs)
+
+
+def Id(**kwargs) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.Length(min=1, max=100), **kwargs)
+
+
+def ThemeSlug(**kwargs) -> fields.String:  # noqa: N802
+    # Checked against the taxonomy when validating, not when the module is imported.
+    return fields.String(validate=lambda slug: slug in reference.theme_slugs(), **kwargs)
+
+
+def Language(**kwargs) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
+
+
+class ThemeScoreSchema(Schema):
+    slug = ThemeSlug(required=True)
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+
+
+class ErasureCompletedSchema(Schema):
+    """`<service>.erasure.completed.v1`: one service has removed a member's data."""
+
+    service = fields.String(required=True, validate=validate.OneOf(("matching", "notifications", "agenda")))
+    member_id = Id(required=True)
+    erasure_id = Id(required=True)
+    completed_at = Timestamp(required=True)

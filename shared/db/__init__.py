@@ -1,0 +1,1 @@
+"""Database helpers: engines, the unit of work, outbox and inbox tables, migrations."""

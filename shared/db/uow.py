@@ -1,0 +1,113 @@
+"""The unit of work: one database transaction, with the events it publishes in the outbox.
+
+Handlers receive a unit of work, change state through ``uow.session``, announce what
+happened with ``uow.publish(...)`` and call ``uow.commit()``. Anything not committed is
+rolled back when the block ends, events included.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, insert, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.contracts.envelope import Event, utcnow
+from shared.contracts.registry import ContractError, contract, validate_outgoing
+from shared.db.engine import is_sqlite, make_session_factory
+from shared.db.messaging_tables import MessagingTables
+from shared.db.outbox_signal import CHANNEL, OutboxSignal
+from shared.logs import current_correlation_id
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        service: str,
+        session_factory: sessionmaker[Session],
+        tables: MessagingTables,
+        signal: OutboxSignal,
+        notify_with_sql: bool,
+    ):
+        self.service = service
+        self.tables = tables
+        self._session_factory = session_factory
+        self._signal = signal
+        self._notify_with_sql = notify_with_sql
+        self._pending_events = 0
+        self.session: Session
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._session_factory()
+        self._pending_events = 0
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def publish(
+        self,
+        event_type: str,
+        subject: str,
+        data: dict[str, Any],
+        causation: Event | None = None,
+    ) -> Event:
+        """Validate the payload and add the event to the outbox, in this transaction."""
+        if contract(event_type).producer != self.service:
+            raise ContractError(event_type, f"only {contract(event_type).producer} may publish this type")
+        payload = validate_outgoing(event_type, data)
+        correlation_id = current_correlation_id() or (causation.correlationid if causation else None)
+        event = Event(
+            type=event_type,
+            source=f"/{self.service}",
+            subject=subject,
+            data=payload,
+            correlationid=correlation_id or str(uuid.uuid4()),
+            causationid=causation.id if causation else None,
+        )
+        self.session.execute(
+            insert(self.tables.outbox).values(
+                event_id=event.id,
+                event_type=event.type,
+                envelope=event.to_json(),
+                created_at=utcnow(),
+            )
+        )
+        self._pending_events += 1
+        return event
+
+    def commit(self) -> None:
+        if self._pending_events and self._notify_with_sql:
+            # Delivered by PostgreSQL only if and when this transaction commits.
+            self.session.execute(text(f"NOTIFY {CHANNEL}"))
+        self.session.commit()
+        if self._pending_events:
+            self._pending_events = 0
+            self._signal.notify()
+
+    def rollback(self) -> None:
+        self._pending_events = 0
+        self.session.rollback()
+
+
+class UnitOfWorkFactory:
+    """Everything a service needs to open units of work on its own database."""
+
+    def __init__(self, service: str, engine: Engine, tables: MessagingTables, signal: OutboxSignal | None = None):
+        self.service = service
+        self.engine = engine
+        self.tables = tables
+        self.signal = signal or OutboxSignal(engine)
+        self._session_factory = make_session_factory(engine)
+        self._notify_with_sql = not is_sqlite(engine)
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.service, self._session_factory, self.tables, self.signal, self._notify_with_sql)
+
+
+UnitOfWorkProvider = Callable[[], UnitOfWork]

@@ -1,0 +1,112 @@
+"""RFC 7807 problem details for every error an API returns; a plain page for browsers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json, render_template, request
+from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: dict[str, Any] | None = None,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    if errors:
+        body["errors"] = errors
+    body.update(extensions)
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def wants_json() -> bool:
+    """API paths and clients that prefer JSON get problem+json; browsers get a page."""
+    if "/api/" in request.path or request.path.endswith((".json", "/api")):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON])
+    return best in ("application/json", PROBLEM_JSON)
+
+
+def error_response(status: int, title: str, detail: str | None = None, **kwargs: Any) -> Response:
+    if wants_json():
+        return problem(status, title, detail, **kwargs)
+    html = render_template("buurt_error.html", status=status, title=title, detail=detail)
+    response = Response(html, status=status, mimetype="text/html")
+    for name, value in (kwargs.get("headers") or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _flatten_validation(messages: Any) -> dict[str, Any]:
+    """webargs nests errors by location ({"json": {...}}); clients want them by field."""
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "headers", "form", "files", "path", "cookies"}:
+        flat: dict[str, Any] = {}
+        for location_errors in messages.values():
+            if isinstance(location_errors, dict):
+                flat.update(location_errors)
+        return flat
+    return messages if isinstance(messages, dict) else {"_schema": messages}
+
+
+def http_exception_response(error: HTTPException) -> Response:
+    data = getattr(error, "data", None) or {}
+    headers = dict(data.get("headers") or {})
+    if error.code == 429 and "Retry-After" not in headers and error.get_headers():
+        headers.update({k: v for k, v in error.get_headers() if k == "Retry-After"})
+    errors = data.get("errors") or data.get("messages")
+    detail = data.get("message") or error.description
+    return error_response(
+        error.code or 500,
+        error.name,
+        detail,
+        errors=_flatten_validation(errors) if errors else None,
+        headers=headers,
+    )
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering errors as problem+json instead of its own format."""
+
+    def handle_http_exception(self, error: HTTPException):
+        return http_exception_response(error)
+
+
+def _database_unavailable(error: Exception) -> Response:
+    if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+        return _unexpected(error)
+    log.warning("database unavailable", extra={"error": str(error)[:300]})
+    return error_response(
+        503,
+        "Service Unavailable",
+        "The database cannot be reached right now. Nothing was changed; please try again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    return error_response(500, "Internal Server Error", "Something went wrong on our side. Nothing was changed.")
+
+
+def install_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, http_exception_response)
+    app.register_error_handler(DBAPIError, _database_unavailable)
+    app.register_error_handler(Exception, _unexpected)
