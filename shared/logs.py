@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from pythonjsonlogger.json import JsonFormatter
 
+_SERVICES = ("intake", "matching", "notifications", "agenda")
 _correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
 
 
@@ -27,6 +28,14 @@ def correlation(correlation_id: str | None) -> Iterator[None]:
         _correlation_id.reset(token)
 
 
+_service: contextvars.ContextVar[str | None] = contextvars.ContextVar("service", default=None)
+
+
+def bind_service(service: str) -> None:
+    """Name the service this request's or thread's log records belong to (embedded mode runs four)."""
+    _service.set(service)
+
+
 class _CorrelationFilter(logging.Filter):
     def __init__(self, service: str):
         super().__init__()
@@ -35,7 +44,9 @@ class _CorrelationFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.correlationid = _correlation_id.get()
         if not hasattr(record, "service"):
-            record.service = self.service
+            # Worker threads are named "<service>-<part>"; requests bind the service explicitly.
+            from_thread = record.threadName.split("-", 1)[0]
+            record.service = _service.get() or (from_thread if from_thread in _SERVICES else self.service)
         return True
 
 

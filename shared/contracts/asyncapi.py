@@ -12,19 +12,23 @@ from shared.contracts.registry import CONTRACTS, Contract
 from shared.contracts.samples import sample
 
 
-def _payload_schemas(contracts: list[Contract]) -> dict[str, Any]:
-    """JSON schemas of the payloads, through apispec's marshmallow converter."""
+def _payload_schemas(contracts: list[Contract]) -> tuple[dict[str, Any], dict[str, str]]:
+    """JSON schemas of the payloads (through apispec's marshmallow converter), and the
+    component name of each event type's payload: types that share a schema share a component."""
     spec = APISpec("events", "1", "3.1.0", plugins=[MarshmallowPlugin()])
+    names: dict[type, str] = {}
     for c in contracts:
-        spec.components.schema(_name(c), schema=c.schema)
-    return spec.to_dict()["components"]["schemas"]
+        if c.schema not in names:
+            names[c.schema] = c.schema.__name__.removesuffix("Schema")
+            spec.components.schema(names[c.schema], schema=c.schema)
+    return spec.to_dict()["components"]["schemas"], {c.type: names[c.schema] for c in contracts}
 
 
 def _name(c: Contract) -> str:
     return c.type.replace(".", "_")
 
 
-def _envelope(c: Contract) -> dict[str, Any]:
+def _envelope(c: Contract, payload: str) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["specversion", "id", "source", "type", "time", "data"],
@@ -38,14 +42,14 @@ def _envelope(c: Contract) -> dict[str, Any]:
             "datacontenttype": {"const": "application/json"},
             "correlationid": {"type": "string"},
             "causationid": {"type": "string"},
-            "data": {"$ref": f"#/components/schemas/{_name(c)}"},
+            "data": {"$ref": f"#/components/schemas/{payload}"},
         },
     }
 
 
 def asyncapi_document(partner_facing_only: bool = False, amqp_host: str = "rabbitmq.example:5672") -> dict[str, Any]:
     contracts = [c for c in CONTRACTS.values() if c.partner_facing or not partner_facing_only]
-    schemas = _payload_schemas(contracts)
+    schemas, payloads = _payload_schemas(contracts)
     channels, operations, messages = {}, {}, {}
     for c in contracts:
         name = _name(c)
@@ -57,7 +61,7 @@ def asyncapi_document(partner_facing_only: bool = False, amqp_host: str = "rabbi
             "payload": {"$ref": f"#/components/schemas/{name}_envelope"},
             "examples": [{"name": "sample", "payload": {"specversion": "1.0", "type": c.type, "data": sample(c.type)}}],
         }
-        schemas[f"{name}_envelope"] = _envelope(c)
+        schemas[f"{name}_envelope"] = _envelope(c, payloads[c.type])
         channels[name] = {
             "address": c.type,
             "description": f"Routing key {c.type} on the topic exchange {c.producer}.events",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from shared import reference
 
@@ -20,9 +20,14 @@ def Id(**kwargs) -> fields.String:  # noqa: N802
     return fields.String(validate=validate.Length(min=1, max=100), **kwargs)
 
 
-def ThemeSlug(**kwargs) -> fields.String:  # noqa: N802
+def known_theme(slug: str) -> None:
     # Checked against the taxonomy when validating, not when the module is imported.
-    return fields.String(validate=lambda slug: slug in reference.theme_slugs(), **kwargs)
+    if slug not in reference.theme_slugs():
+        raise ValidationError(f"Unknown theme {slug!r}.")
+
+
+def ThemeSlug(**kwargs) -> fields.String:  # noqa: N802
+    return fields.String(validate=known_theme, **kwargs)
 
 
 def Language(**kwargs) -> fields.String:  # noqa: N802

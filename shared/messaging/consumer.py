@@ -214,6 +214,7 @@ class InboxConsumer(ConsumerMixin):
             routing_key=queue_name,
             message_id=message.properties.get("message_id") or "",
             content_type=message.content_type or "application/octet-stream",
+            content_encoding=message.content_encoding or "binary",
             headers=headers,
         )
 

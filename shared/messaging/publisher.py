@@ -57,6 +57,7 @@ class Publisher:
         routing_key: str,
         message_id: str,
         content_type: str = "application/cloudevents+json",
+        content_encoding: str = "utf-8",
         headers: dict[str, Any] | None = None,
         correlation_id: str | None = None,
     ) -> None:
@@ -65,7 +66,7 @@ class Publisher:
             "routing_key": routing_key,
             "message_id": message_id,
             "content_type": content_type,
-            "content_encoding": "utf-8",
+            "content_encoding": content_encoding,
             "delivery_mode": 2,
             "headers": headers or {},
             "mandatory": True,

@@ -115,7 +115,7 @@ class OutboxRelay:
                 log.warning("outbox relay backing off", extra={"error": str(exc)[:500], "delay": round(delay, 2)})
                 stop.wait(delay)
                 continue
-            if count < self.batch_size:
+            if count < self.batch_size and not stop.is_set():
                 self.signal.wait(self.safety_poll_seconds)
         self.signal.close()
 

@@ -142,6 +142,11 @@ class Worker:
 
     def stop(self) -> None:
         self.stop_event.set()
+        # Wake every waiting loop so it notices the stop now rather than at its next tick.
+        self.uow_factory.signal.notify()
+        for job in self.jobs:
+            if job.wake is not None:
+                job.wake.set()
         if self.consumer is not None:
             self.consumer.stop()
 

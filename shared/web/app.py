@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, g, request
 
-from shared.logs import configure_logging, correlation
+from shared.logs import bind_service, configure_logging, correlation
 from shared.runtime import Runtime
 from shared.web.health import health
 from shared.web.metrics import install_metrics
@@ -43,6 +43,7 @@ def make_service_app(import_name: str, runtime: Runtime, *, title: str, descript
 
     @app.before_request
     def _bind_correlation_id() -> None:
+        bind_service(settings.service)
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_id = incoming if 0 < len(incoming) <= 100 else str(uuid.uuid4())
         g.correlation_scope = correlation(g.correlation_id)

@@ -1,0 +1,33 @@
+"""Steps of the main flow that several tests take: submit, read the e-mail, follow the link."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+
+CONFIRM_LINK = re.compile(r"https?://\S+/confirm/[\w.\-]+")
+
+
+def minimal_submission(email: str, question: str = "Hoe pak je zwerfvuil en hangjongeren bij ons op het plein aan?") -> dict:
+    return {
+        "name": "Test Buurtmaker",
+        "email": email,
+        "role": "buurtmaker",
+        "municipality_code": "GM0363",
+        "learning_questions": [question],
+        "consent_contact": True,
+    }
+
+
+def text_part(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def confirmation_link(message: EmailMessage) -> str:
+    match = CONFIRM_LINK.search(text_part(message))
+    assert match, "the confirmation e-mail has no confirmation link"
+    return match.group(0)
+
+
+def theme_row(agenda: dict, slug: str) -> dict | None:
+    return next((t for t in agenda["themes"] if t["slug"] == slug), None)
