@@ -69,6 +69,32 @@ def upgrade(service: str) -> None:
         click.echo(f"{name}: up to date")
 
 
+@db.command()
+@click.argument("service", type=SERVICE)
+@click.argument("message")
+def revision(service: str, message: str) -> None:
+    """Write a new migration from the difference between the models and the migrations so far."""
+    import tempfile
+
+    from alembic import command
+
+    from shared.db.migrations import alembic_config, upgrade as apply
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{scratch}/{service}.db"
+        apply(service, url)
+        config = alembic_config(service, url)
+        command.revision(config, message=message, autogenerate=True, rev_id=_next_revision_id(config))
+
+
+def _next_revision_id(config) -> str:
+    from alembic.script import ScriptDirectory
+
+    revisions = [r.revision for r in ScriptDirectory.from_config(config).walk_revisions()]
+    numbers = [int(r) for r in revisions if r.isdigit()]
+    return f"{max(numbers, default=0) + 1:04d}"
+
+
 @main.command()
 @click.option("--partners", is_flag=True, help="Only the events partners may subscribe to")
 def asyncapi(partners: bool) -> None:
