@@ -96,6 +96,58 @@ def _next_revision_id(config) -> str:
 
 
 @main.command()
+@click.argument("service", type=click.Choice([*SERVICES, "all"]))
+@click.option("--write", is_flag=True, help="Update services/<service>/openapi.json instead of printing")
+def openapi(service: str, write: bool) -> None:
+    """Print (or write to the repository) a service's OpenAPI document."""
+    from shared.web.openapi import committed_path, generate
+
+    for name in SERVICES if service == "all" else (service,):
+        document = generate(name)
+        if write:
+            committed_path(name).write_text(document, encoding="utf-8")
+            click.echo(f"wrote {committed_path(name)}")
+        else:
+            click.echo(document, nl=False)
+
+
+@main.group()
+def dlq() -> None:
+    """Dead letters: messages a service could not process, with the reason."""
+
+
+@dlq.command("list")
+@click.argument("service", type=SERVICE)
+@click.option("--limit", default=1000, show_default=True)
+def dlq_list(service: str, limit: int) -> None:
+    """Show the dead letters of a service's queue (they stay where they are)."""
+    from shared.messaging.connection import connection_for
+    from shared.messaging.dead_letters import list_dead_letters
+
+    with connection_for(Settings.from_env(service)) as connection:
+        letters = list_dead_letters(connection, service, limit)
+    for letter in letters:
+        click.echo(f"{letter.message_id}\t{letter.event_type}\t{letter.dead_lettered_at}\t{letter.reason}")
+    click.echo(f"{len(letters)} dead letter(s) in {service}.dlq", err=True)
+
+
+@dlq.command("requeue")
+@click.argument("service", type=SERVICE)
+@click.argument("message_ids", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Requeue every dead letter")
+def dlq_requeue(service: str, message_ids: tuple[str, ...], everything: bool) -> None:
+    """Send dead letters back to the service's inbox, by message id or --all."""
+    from shared.messaging.connection import connection_for
+    from shared.messaging.dead_letters import requeue_dead_letters
+
+    if not message_ids and not everything:
+        raise click.UsageError("name message ids, or pass --all")
+    with connection_for(Settings.from_env(service)) as connection:
+        moved = requeue_dead_letters(connection, service, None if everything else message_ids)
+    click.echo(f"requeued {moved} message(s) to {service}.inbox")
+
+
+@main.command()
 @click.option("--partners", is_flag=True, help="Only the events partners may subscribe to")
 def asyncapi(partners: bool) -> None:
     """Print the AsyncAPI document generated from the contract registry."""

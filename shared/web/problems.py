@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import http
+
 from flask import Flask, Response, json, render_template, request
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -82,11 +86,36 @@ def http_exception_response(error: HTTPException) -> Response:
     )
 
 
+class ProblemSchema(Schema):
+    """RFC 7807 problem details, as every API error is answered."""
+
+    type = fields.String(required=True, metadata={"description": "A URI for the kind of problem, or about:blank"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(metadata={"description": "Per-field messages, keyed by field name"})
+
+
 class ProblemApi(Api):
-    """flask-smorest's Api, answering errors as problem+json instead of its own format."""
+    """flask-smorest's Api, answering and documenting errors as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException):
         return http_exception_response(error)
+
+    def _register_responses(self):
+        # Same components as flask-smorest registers, but documented as application/problem+json.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 def _database_unavailable(error: Exception) -> Response:

@@ -2,56 +2,23 @@
 
 from __future__ import annotations
 
-import threading
-
 from kombu import Connection, Consumer
 
 from shared.contracts.envelope import Event
 from shared.messaging.connection import make_connection
-from shared.messaging.consumer import REASON_HEADER, RETRIES_HEADER, InboxConsumer, PermanentError
-from shared.messaging.publisher import Publisher
-from shared.messaging.topology import Topology, events_exchange
+from shared.messaging.consumer import REASON_HEADER, RETRIES_HEADER, PermanentError
+from shared.messaging.topology import Topology
 from tests.support.infrastructure import wait_until
-from tests.support.kit import effect_count, erased_event, kit_factory, record_effect
-
-ERASED = "intake.member.erased.v1"
-
-
-class RunningConsumer:
-    def __init__(self, amqp_url: str, factory, handler, retry_delays=(0.2, 0.4)):
-        self.topology = Topology("matching", consumes=(ERASED,), retry_delays=retry_delays, delivery_limit=3)
-        with make_connection(amqp_url) as connection:
-            self.topology.declare(connection)
-        self.outcomes = []
-        self.consumer = InboxConsumer(
-            make_connection(amqp_url), self.topology, {ERASED: handler}, factory, on_outcome=lambda _c, o: self.outcomes.append(o)
-        )
-        self.thread = threading.Thread(target=self.consumer.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        self.consumer.ready.wait(10)
-        return self
-
-    def __exit__(self, *exc):
-        self.consumer.stop()
-        self.thread.join(10)
-        self.consumer.close()
-
-
-def publish_raw(amqp_url: str, body: bytes | str, routing_key: str = ERASED, content_type: str = "application/cloudevents+json", message_id: str = "x"):
-    Publisher(make_connection(amqp_url)).publish(
-        body, exchange=events_exchange("intake"), routing_key=routing_key, message_id=message_id, content_type=content_type
-    )
-
-
-def dead_letters(amqp_url: str, queue: str = "matching.dlq") -> list:
-    received = []
-    with Connection(amqp_url) as connection:
-        channel = connection.channel()
-        while (message := channel.basic_get(queue, no_ack=True)) is not None:
-            received.append(message)
-    return received
+from tests.support.kit import (
+    ERASED,
+    RunningConsumer,
+    dead_letters,
+    effect_count,
+    erased_event,
+    kit_factory,
+    publish_raw,
+    record_effect,
+)
 
 
 def test_the_same_event_delivered_twice_has_one_effect(blank_database, vhost):

@@ -15,6 +15,12 @@ from shared.contracts.samples import sample
 from shared.db.engine import make_engine
 from shared.db.messaging_tables import define_messaging_tables
 from shared.db.uow import UnitOfWork, UnitOfWorkFactory
+from shared.messaging.connection import make_connection
+from shared.messaging.consumer import InboxConsumer
+from shared.messaging.publisher import Publisher
+from shared.messaging.topology import Topology, events_exchange
+
+ERASED = "intake.member.erased.v1"
 
 metadata = MetaData()
 TABLES = define_messaging_tables(metadata)
@@ -92,3 +98,54 @@ class QueueTap:
             self._stop.set()
             self._thread.join(5)
             self.connection.release()
+
+
+class RunningConsumer:
+    """An InboxConsumer for `intake.member.erased.v1` in a thread, recording every outcome."""
+
+    def __init__(self, amqp_url: str, factory, handler, retry_delays=(0.2, 0.4), heartbeat: float = 20):
+        self.topology = Topology("matching", consumes=(ERASED,), retry_delays=retry_delays, delivery_limit=3)
+        with make_connection(amqp_url) as connection:
+            self.topology.declare(connection)
+        self.outcomes = []
+        self.consumer = InboxConsumer(
+            make_connection(amqp_url, heartbeat=heartbeat),
+            self.topology,
+            {ERASED: handler},
+            factory,
+            on_outcome=lambda _c, o: self.outcomes.append(o),
+        )
+        self.connections_made = 0
+        revived = self.consumer.on_connection_revived
+
+        def count_connections():
+            self.connections_made += 1
+            revived()
+
+        self.consumer.on_connection_revived = count_connections
+        self.thread = threading.Thread(target=self.consumer.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        self.consumer.ready.wait(10)
+        return self
+
+    def __exit__(self, *exc):
+        self.consumer.stop()
+        self.thread.join(10)
+        self.consumer.close()
+
+
+def publish_raw(amqp_url: str, body: bytes | str, routing_key: str = ERASED, content_type: str = "application/cloudevents+json", message_id: str = "x"):
+    Publisher(make_connection(amqp_url)).publish(
+        body, exchange=events_exchange("intake"), routing_key=routing_key, message_id=message_id, content_type=content_type
+    )
+
+
+def dead_letters(amqp_url: str, queue: str = "matching.dlq") -> list:
+    received = []
+    with Connection(amqp_url) as connection:
+        channel = connection.channel()
+        while (message := channel.basic_get(queue, no_ack=True)) is not None:
+            received.append(message)
+    return received
