@@ -36,6 +36,7 @@ from shared.contracts.envelope import Event, EnvelopeError, isoformat, utcnow
 from shared.contracts.registry import ContractError, validate_incoming
 from shared.db.inbox import first_delivery
 from shared.db.uow import UnitOfWork
+from shared.failpoints import failpoint
 from shared.logs import correlation
 from shared.messaging.publisher import Publisher
 from shared.messaging.topology import DEFAULT_EXCHANGE, Topology
@@ -106,6 +107,9 @@ class InboxConsumer(ConsumerMixin):
         self.ready.set()
 
     def on_connection_revived(self) -> None:
+        # Deliveries from the dead connection can no longer be acknowledged; the broker
+        # redelivers them on the new one. Processing them would fail on the old channel.
+        self._pending.clear()
         self._publisher = None  # its channel belonged to the dead connection
 
     def on_iteration(self) -> None:
@@ -173,9 +177,11 @@ class InboxConsumer(ConsumerMixin):
     def _apply(self, event: Event, handler: Handler) -> Outcome:
         with correlation(event.correlationid or event.id), self.uow_factory() as uow:
             if not first_delivery(uow, self.consumer_name, event):
+                log.info("duplicate event acknowledged without effect", extra={"event_id": event.id, "type": event.type})
                 return Outcome("duplicate")
             handler(uow, event)
             uow.commit()
+        failpoint("consumer.after_commit")  # committed, not yet acknowledged
         return Outcome("applied")
 
     # -- retry and dead letters -----------------------------------------------------------

@@ -17,6 +17,7 @@ from shared.config import Settings
 from shared.contracts.registry import consumed_by
 from shared.db.inbox import purge_inbox
 from shared.db.uow import UnitOfWorkFactory
+from shared.logs import configure_logging
 from shared.messaging.backoff import Backoff
 from shared.messaging.connection import connection_for
 from shared.messaging.consumer import Handler, InboxConsumer, Outcome
@@ -158,6 +159,7 @@ class Worker:
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT, then finish the message in hand and stop."""
+        configure_logging(self.settings.service, self.settings.value("LOG_LEVEL", "INFO"))
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stop())
         self.start()

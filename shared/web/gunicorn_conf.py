@@ -14,6 +14,9 @@ accesslog = "-"
 # Keep request bodies and headers bounded before Flask ever sees them.
 limit_request_line = 8190
 limit_request_fields = 100
+# gunicorn's runtime control socket lives at one fixed path per user; several services on one
+# host would fight over it, and nothing here uses it.
+control_socket_disable = True
 
 
 def child_exit(server, worker):

@@ -11,7 +11,7 @@ import requests
 from shared.config import SERVICES
 from tests.support.flow import confirmation_link, minimal_submission, theme_row
 from tests.support.infrastructure import unique_name, wait_until
-from tests.support.processes import ServiceProcesses
+from tests.support.processes import ProcessPlatform
 from tests.support.smtp import SmtpSink
 
 pytestmark = pytest.mark.slow
@@ -30,31 +30,12 @@ def running_platform(pg, rabbit, _templates, smtp_sink, tmp_path_factory):
     vhost = unique_name("buurt-e2e")
     amqp_url = rabbit.create_vhost(vhost)
     databases = {name: unique_name(f"buurt_e2e_{name}") for name in SERVICES}
-    ports = {name: ServiceProcesses(name, {}, tmp_path) for name in SERVICES}
-    common = {
-        "BUURT_ENV": "production",
-        "BUURT_AMQP_URL": amqp_url,
-        "BUURT_SECRET_KEY": "e2e-" + "k" * 40,
-        "BUURT_DATA_DIR": str(tmp_path / "data"),
-        "BUURT_WEB_WORKERS": "1",
-        "BUURT_MAILER_INTERVAL": "1",
-        **smtp_sink.env(),
-        **{f"BUURT_{name.upper()}_PUBLIC_URL": p.url for name, p in ports.items()},
-    }
-    for name, processes in ports.items():
-        url = pg.create_database(databases[name], template=_templates(name))
-        processes.env = {**common, "BUURT_DATABASE_URL": url}
+    urls = {name: pg.create_database(db, template=_templates(name)) for name, db in databases.items()}
+    platform = ProcessPlatform.create(amqp_url, urls, tmp_path, {"BUURT_MAILER_INTERVAL": "1", **smtp_sink.env()})
     try:
-        for processes in ports.values():
-            processes.start_worker()
-        for processes in ports.values():
-            processes.start_web()
-        for processes in ports.values():
-            processes.wait_ready()
-        yield ports
+        yield platform.start().services
     finally:
-        for processes in ports.values():
-            processes.stop()
+        platform.stop()
         for name in databases.values():
             pg.drop_database(name)
         rabbit.delete_vhost(vhost)

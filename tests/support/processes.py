@@ -44,7 +44,7 @@ class ServiceProcesses:
     def start_worker(self) -> None:
         self.worker = self._spawn([sys.executable, "-m", "services", "worker", self.service], "worker")
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.web.poll() is not None:
@@ -72,3 +72,49 @@ class ServiceProcesses:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(5)
+
+
+@dataclass
+class ProcessPlatform:
+    """All four services as real processes on the given broker and databases."""
+
+    services: dict[str, ServiceProcesses]
+
+    @classmethod
+    def create(
+        cls,
+        amqp_url: str,
+        database_urls: dict[str, str],
+        log_dir: Path,
+        env: dict[str, str],
+        service_env: dict[str, dict[str, str]] | None = None,
+    ) -> "ProcessPlatform":
+        services = {name: ServiceProcesses(name, {}, log_dir) for name in database_urls}
+        common = {
+            "BUURT_ENV": "production",
+            "BUURT_AMQP_URL": amqp_url,
+            "BUURT_SECRET_KEY": "process-platform-" + "k" * 32,
+            "BUURT_DATA_DIR": str(log_dir / "data"),
+            "BUURT_WEB_WORKERS": "1",
+            **{f"BUURT_{name.upper()}_PUBLIC_URL": s.url for name, s in services.items()},
+            **env,
+        }
+        for name, service in services.items():
+            service.env = {**common, "BUURT_DATABASE_URL": database_urls[name], **(service_env or {}).get(name, {})}
+        return cls(services)
+
+    def __getitem__(self, name: str) -> ServiceProcesses:
+        return self.services[name]
+
+    def start(self) -> "ProcessPlatform":
+        for service in self.services.values():
+            service.start_worker()
+        for service in self.services.values():
+            service.start_web()
+        for service in self.services.values():
+            service.wait_ready()
+        return self
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
