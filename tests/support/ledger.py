@@ -78,9 +78,24 @@ def mailbox_report(messages, expected_addresses) -> dict[str, int]:
     }
 
 
-def platform_ledger(database_urls: dict[str, str]) -> dict[str, dict]:
-    """Inbox counts per event type and unpublished outbox rows of every service: the first
-    thing to read when a fault test times out."""
+def queue_depths(amqp_url: str, services) -> dict[str, int]:
+    """Ready messages in each service's inbox and dead-letter queue (a passive declare)."""
+    from kombu import Connection
+
+    depths = {}
+    with Connection(amqp_url) as connection:
+        for service in services:
+            for queue in (f"{service}.inbox", f"{service}.dlq"):
+                try:
+                    depths[queue] = connection.channel().queue_declare(queue, passive=True).message_count
+                except Exception:  # noqa: BLE001 - a service without an inbox has no such queue
+                    continue
+    return depths
+
+
+def platform_ledger(database_urls: dict[str, str], amqp_url: str | None = None) -> dict[str, dict]:
+    """Inbox counts per event type and unpublished outbox rows of every service (and the
+    depth of their queues): the first thing to read when a fault test times out."""
     ledger = {}
     for service, url in database_urls.items():
         engine = create_engine(normalise_url(url))
@@ -91,4 +106,6 @@ def platform_ledger(database_urls: dict[str, str]) -> dict[str, dict]:
         finally:
             engine.dispose()
         ledger[service] = {"inbox": inbox, "unpublished": waiting}
+    if amqp_url:
+        ledger["queues"] = queue_depths(amqp_url, database_urls)
     return ledger
