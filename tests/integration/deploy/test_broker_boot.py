@@ -1,8 +1,8 @@
 """A RabbitMQ node boots with deploy/rabbitmq/rabbitmq.conf and the definitions directory.
 
 What docker-compose does, on a scratch node of this machine's RabbitMQ: the config file,
-every file of deploy/rabbitmq/definitions/, the topology and users written by `buurt
-broker-definitions`. The node must boot, create no guest user, and let each service log in
+the topology and users written by `buurt broker-definitions`, every other file of
+deploy/rabbitmq/definitions/. The node must boot, create no guest user, and let each service log in
 with its password and declare its topology.
 """
 
@@ -33,6 +33,23 @@ SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 REPOSITORY_DEFINITIONS = ROOT / "deploy" / "rabbitmq" / "definitions"
 
 
+ORDER_PROBE = {
+    "users": [{"name": "order-probe", "password_hash": "", "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": []}],
+    "permissions": [{"user": "order-probe", "vhost": "/", "configure": "^$", "write": "^$", "read": "^agenda\\.events$"}],
+    "queues": [{"name": "order-probe.agenda", "vhost": "/", "durable": True, "auto_delete": False, "arguments": {"x-queue-type": "quorum"}}],
+    "bindings": [
+        {
+            "source": "agenda.events",
+            "vhost": "/",
+            "destination": "order-probe.agenda",
+            "destination_type": "queue",
+            "routing_key": "agenda.agenda.published.v1",
+            "arguments": {},
+        }
+    ],
+}
+
+
 def buurt(*args: str, env: dict[str, str]) -> str:
     result = subprocess.run([sys.executable, "-m", "services", *args], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -53,10 +70,14 @@ def node(tmp_path_factory):
     # What the compose file's broker-definitions job writes.
     definitions = home / "definitions"
     definitions.mkdir()
-    for path in REPOSITORY_DEFINITIONS.glob("*.json"):
-        shutil.copy(path, definitions / path.name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUURT_")}
-    (definitions / "platform.json").write_text(buurt("broker-definitions", env=env))
+    (definitions / "00-platform.json").write_text(buurt("broker-definitions", env=env))
+    for path in REPOSITORY_DEFINITIONS.glob("*.json"):
+        if path.name != "platform.json":
+            shutil.copy(path, definitions / path.name)
+    # Like a partner's file: it needs the vhost and agenda.events, and its name sorts before
+    # "platform" (RabbitMQ imports in name order and silently stops at a failing file).
+    (definitions / "aa-order-probe.json").write_text(json.dumps(ORDER_PROBE))
     secrets = {f"BUURT_BROKER_{s.upper()}_PASSWORD": p for s, p in passwords.items()}
     (definitions / "users.json").write_text(
         buurt("broker-definitions", "--users", env={**env, **secrets, "BUURT_BROKER_ADMIN_PASSWORD": admin_password})
@@ -127,6 +148,9 @@ def test_the_node_imports_every_definitions_file(node):
         for queue in document.get("queues", []):
             assert queues[queue["name"]]["arguments"] == queue["arguments"], (path.name, queue["name"])
     assert "guest" not in users  # a node that imports definitions creates no default user
+    bindings = {(b["source"], b["destination"]) for b in node["api"]("bindings/%2F")}
+    assert ("agenda.events", "order-probe.agenda") in bindings
+    assert {p["user"] for p in node["api"]("permissions")} >= {"order-probe", *(f"buurt-{s}" for s in SERVICES)}
 
 
 def test_each_service_logs_in_and_declares_its_topology(node):

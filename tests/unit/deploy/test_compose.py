@@ -91,9 +91,11 @@ def test_the_broker_topology_is_generated_with_the_workers_settings(services):
         for service in SERVICES:
             assert environment_of(services[f"{service}-worker"])[name] == generator[name]
     command = " ".join(services["broker-definitions"]["command"])
-    assert "cp /repository-definitions/*.json /definitions/" in command
-    assert "buurt broker-definitions > /definitions/platform.json" in command
+    # The topology first (RabbitMQ imports in name order), then every other repository file.
+    assert "buurt broker-definitions > /definitions/00-platform.json" in command
+    assert "find /repository-definitions -maxdepth 1 -name '*.json' ! -name platform.json -exec cp {} /definitions/ ';'" in command
     assert "buurt broker-definitions --users > /definitions/users.json" in command
+    assert sorted(["00-platform.json", "partner.json", "users.json"])[0] == "00-platform.json"
     assert "./deploy/rabbitmq/definitions:/repository-definitions:ro" in services["broker-definitions"]["volumes"]
 
 
