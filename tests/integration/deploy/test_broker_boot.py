@@ -113,6 +113,7 @@ def node(tmp_path_factory):
     deadline = time.monotonic() + 120
     while True:
         if process.poll() is not None:
+            log.close()
             pytest.fail("the node did not boot:\n" + (home / "node.log").read_text()[-4000:])
         try:
             if requests.get(f"{management}/overview", auth=admin, timeout=2).status_code == 200:
@@ -120,7 +121,9 @@ def node(tmp_path_factory):
         except requests.RequestException:
             pass
         if time.monotonic() > deadline:
-            pytest.fail("the node did not answer in time:\n" + (home / "node.log").read_text()[-4000:])
+            stop(process)
+            log.close()
+            pytest.fail("the node did not answer in time (or buurt-admin was not imported):\n" + (home / "node.log").read_text()[-4000:])
         time.sleep(0.5)
     yield {
         "amqp": lambda user, password: f"amqp://{user}:{password}@127.0.0.1:{amqp_port}/%2F",
@@ -128,13 +131,17 @@ def node(tmp_path_factory):
         "passwords": passwords,
         "definitions": definitions,
     }
+    stop(process)
+    log.close()
+
+
+def stop(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(60)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
-    log.close()
 
 
 def test_the_node_imports_every_definitions_file(node):
