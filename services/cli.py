@@ -154,3 +154,29 @@ def asyncapi(partners: bool) -> None:
     from shared.contracts.asyncapi import asyncapi_document
 
     click.echo(json.dumps(asyncapi_document(partner_facing_only=partners), indent=2, ensure_ascii=False))
+
+
+@main.command("broker-definitions")
+@click.option("--vhost", default="/", show_default=True, help="The RabbitMQ virtual host the definitions are for")
+@click.option(
+    "--users",
+    is_flag=True,
+    help="Print the per-service broker users and their permissions instead (passwords from "
+    "BUURT_BROKER_<SERVICE>_PASSWORD; an administrator too when BUURT_BROKER_ADMIN_PASSWORD is set)",
+)
+def broker_definitions(vhost: str, users: bool) -> None:
+    """Print RabbitMQ definitions generated from each service's worker topology."""
+    from shared.messaging import definitions
+
+    topologies = definitions.service_topologies()
+    if not users:
+        click.echo(json.dumps(definitions.broker_definitions(topologies, vhost), indent=2))
+        return
+    passwords = {s: os.environ.get(f"BUURT_BROKER_{s.upper()}_PASSWORD", "") for s in SERVICES}
+    missing = [f"BUURT_BROKER_{s.upper()}_PASSWORD" for s, p in passwords.items() if not p]
+    if missing:
+        raise click.UsageError(f"set {', '.join(missing)}")
+    document = definitions.service_users(
+        topologies, passwords, vhost, admin_password=os.environ.get("BUURT_BROKER_ADMIN_PASSWORD") or None
+    )
+    click.echo(json.dumps(document, indent=2))
