@@ -127,7 +127,8 @@ class Deliverer:
         return claims
 
     def _deliver(self, claim: Claim, report: DeliveryReport) -> None:
-        headers = webhook_headers(claim.event_id, claim.body, claim.secrets, self.clock())
+        # The signed timestamp is the moment of sending, by the wall clock receivers compare it with.
+        headers = webhook_headers(claim.event_id, claim.body, claim.secrets, utcnow())
         headers.update({"Content-Type": f"{CONTENT_TYPE}; charset=utf-8", "User-Agent": USER_AGENT})
         result = self.sender.send(claim.url, claim.body, headers)
         self._record(claim, result, report)

@@ -34,6 +34,12 @@ def _uow():
     return partners_web().runtime.uow_factory()
 
 
+def _detached(uow, value):
+    """Keeps what was loaded readable after the unit of work closes (its rollback expires rows)."""
+    uow.session.expunge_all()
+    return value
+
+
 def _invalid(exc: handlers.InvalidInput):
     abort(422, message="Some fields are not valid.", errors=exc.errors)
 
@@ -61,7 +67,7 @@ class Subscriptions(MethodView):
         """Your webhook subscriptions, with their status."""
         with _uow() as uow:
             partner = require_partner(uow)
-            return {"subscriptions": handlers.list_subscriptions(uow, partner)}
+            return _detached(uow, {"subscriptions": handlers.list_subscriptions(uow, partner)})
 
     @blp.doc(security=PARTNER)
     @blp.arguments(SubscriptionRequestSchema)
@@ -73,7 +79,7 @@ class Subscriptions(MethodView):
         with _uow() as uow:
             partner = require_partner(uow)
             try:
-                return handlers.create_subscription(uow, partner, data, web.guard, web.settings.allow_http)
+                return _detached(uow, handlers.create_subscription(uow, partner, data, web.guard, web.settings.allow_http))
             except handlers.InvalidInput as exc:
                 _invalid(exc)
 
@@ -88,7 +94,7 @@ class OneSubscription(MethodView):
         with _uow() as uow:
             partner = require_partner(uow)
             try:
-                return handlers.get_subscription(uow, partner, subscription_id)
+                return _detached(uow, handlers.get_subscription(uow, partner, subscription_id))
             except handlers.NotFound as exc:
                 abort(404, message=str(exc))
 
@@ -102,9 +108,10 @@ class OneSubscription(MethodView):
         with _uow() as uow:
             partner = require_partner(uow)
             try:
-                return handlers.update_subscription(
+                updated = handlers.update_subscription(
                     uow, partner, subscription_id, changes, web.guard, web.settings.allow_http
                 )
+                return _detached(uow, updated)
             except handlers.NotFound as exc:
                 abort(404, message=str(exc))
             except handlers.InvalidInput as exc:
@@ -133,7 +140,7 @@ def rotate_secret(subscription_id):
     with _uow() as uow:
         partner = require_partner(uow)
         try:
-            return handlers.rotate_secret(uow, partner, subscription_id, web.settings.secret_overlap)
+            return _detached(uow, handlers.rotate_secret(uow, partner, subscription_id, web.settings.secret_overlap))
         except handlers.NotFound as exc:
             abort(404, message=str(exc))
 
@@ -147,7 +154,7 @@ def enable(subscription_id):
     with _uow() as uow:
         partner = require_partner(uow)
         try:
-            return handlers.enable_subscription(uow, partner, subscription_id)
+            return _detached(uow, handlers.enable_subscription(uow, partner, subscription_id))
         except handlers.NotFound as exc:
             abort(404, message=str(exc))
 
@@ -164,7 +171,7 @@ def deliveries(query):
         rows, total = handlers.list_deliveries(
             uow, partner, query.get("subscription_id"), query.get("status"), query["limit"], query["offset"]
         )
-        return {"deliveries": rows, "total": total, "limit": query["limit"], "offset": query["offset"]}
+        return _detached(uow, {"deliveries": rows, "total": total, "limit": query["limit"], "offset": query["offset"]})
 
 
 @blp.get("/deliveries/<delivery_id>")
@@ -180,7 +187,7 @@ def delivery(delivery_id):
         except handlers.NotFound as exc:
             abort(404, message=str(exc))
         found.attempt_log  # noqa: B018 - loaded while the session is open
-        return found
+        return _detached(uow, found)
 
 
 @blp.post("/deliveries/<delivery_id>/replay")
@@ -197,6 +204,6 @@ def replay(delivery_id):
             abort(404, message=str(exc))
         except handlers.Conflict as exc:
             abort(409, message=str(exc))
-        found.attempt_log  # noqa: B018
-        return found
+        found.attempt_log  # noqa: B018 - loaded while the session is open
+        return _detached(uow, found)
 
