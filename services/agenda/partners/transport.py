@@ -72,7 +72,6 @@ class GuardedAdapter(HTTPAdapter):
 def guarded_session(guard: AddressGuard) -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # no HTTP(S)_PROXY, no .netrc: the guard must make every connection
-    session.max_redirects = 0
     adapter = GuardedAdapter(guard)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
