@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from services.agenda.partners.models import (
     ACTIVE,
@@ -63,6 +63,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     disabled_subscriptions: list[str] = field(default_factory=list)
+    next_due: datetime | None = None  # when the earliest waiting delivery is due, for the job's sleep
 
 
 class Deliverer:
@@ -87,7 +88,21 @@ class Deliverer:
             for claim in claims:
                 self._deliver(claim, report)
             if len(claims) < self.settings.batch_size:
+                report.next_due = self._next_due()
                 return report
+
+    def _next_due(self) -> datetime | None:
+        with self.uow_factory() as uow:
+            return uow.session.scalar(
+                select(func.min(Delivery.next_attempt_at))
+                .join(Subscription, Subscription.id == Delivery.subscription_id)
+                .join(Partner, Partner.id == Delivery.partner_id)
+                .where(
+                    Subscription.status == ACTIVE,
+                    Partner.active.is_(True),
+                    Delivery.status.in_((PENDING, SENDING)),
+                )
+            )
 
     def _claim(self) -> list[Claim]:
         now = self.clock()

@@ -22,4 +22,9 @@ def partner_jobs(runtime: Runtime) -> list[PeriodicJob]:
     settings = PartnerSettings.from_settings(runtime.settings)
     deliverer = build_deliverer(runtime, settings)
     wake = DeliveryWakeup(runtime.engine)
-    return [PeriodicJob("webhook-delivery", settings.delivery_interval_seconds, deliverer.deliver_due, wake=wake)]
+
+    def deliver() -> None:
+        wake.schedule(None)  # if this run fails, wait the full interval before the next
+        wake.schedule(deliverer.deliver_due().next_due)  # sleep no longer than the next retry
+
+    return [PeriodicJob("webhook-delivery", settings.delivery_interval_seconds, deliver, wake=wake)]

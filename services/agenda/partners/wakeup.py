@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 
 import psycopg
 from sqlalchemy import Engine, text
 
+from shared.contracts.envelope import utcnow
 from shared.db.engine import is_sqlite
 from shared.db.uow import UnitOfWork
 
 CHANNEL = "agenda_webhooks"
+MIN_WAIT_SECONDS = 0.05  # never spin, even when a due row is held by another worker
 log = logging.getLogger(__name__)
 
 
@@ -35,6 +38,11 @@ class DeliveryWakeup:
         self._engine = engine
         self._listener: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._next_due: datetime | None = None
+
+    def schedule(self, next_due: datetime | None) -> None:
+        """The next wait ends no later than this (the earliest retry that is waiting)."""
+        self._next_due = next_due
 
     def notify(self) -> None:
         """Run the job now (same process)."""
@@ -50,6 +58,9 @@ class DeliveryWakeup:
 
     def wait(self, timeout: float | None = None) -> bool:
         self._start_listening()
+        if self._next_due is not None:
+            until_due = max(MIN_WAIT_SECONDS, (self._next_due - utcnow()).total_seconds())
+            timeout = until_due if timeout is None else min(timeout, until_due)
         return self._event.wait(timeout)
 
     def _start_listening(self) -> None:
