@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import uuid
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -11,12 +12,13 @@ from urllib.parse import quote, urlsplit
 import amqp
 import pytest
 import requests
-from amqp.exceptions import AccessRefused
+from amqp.exceptions import AccessRefused, NotFound
 
 from services.agenda.partners import handlers
 from shared.contracts.envelope import Event
 from shared.contracts.registry import validate_incoming
 from shared.contracts.samples import sample
+from tests.integration.agenda_partners.readme import example
 from tests.support.infrastructure import wait_until
 
 DEFINITIONS = Path(__file__).resolve().parents[3] / "deploy" / "rabbitmq" / "definitions" / "partner.json"
@@ -122,3 +124,35 @@ def test_a_partner_queue_receives_published_agendas_and_the_partner_can_do_nothi
         _refused(connection, lambda ch: ch.queue_declare("agenda.partner-copy", durable=True))
     finally:
         connection.collect()
+
+
+def _queue_exists(rabbit, vhost_name: str, name: str) -> bool:
+    try:
+        rabbit.queue_depth(vhost_name, name)
+    except NotFound:
+        return False
+    return True
+
+
+def test_the_readme_amqp_consumer_follows_the_agenda(make_platform, rabbit, vhost, partner_user):
+    _, vhost_name = vhost
+    user, password = partner_user
+    platform = make_platform(services=["agenda"], env={"BUURT_CURATOR_TOKEN": "x" * 40})
+    parts = urlsplit(rabbit.amqp_url)
+    url = f"amqp://{user}:{quote(password, safe='')}@{parts.hostname}:{parts.port or 5672}/{quote(vhost_name, safe='')}"
+    follow_agenda = example("amqp-consumer")["follow_agenda"]
+    received: list[dict] = []
+    consumer = threading.Thread(
+        target=follow_agenda, args=(url, f"{user}.readme", received.append), kwargs={"stop": lambda: bool(received)}
+    )
+    consumer.start()
+    try:
+        wait_until(lambda: _queue_exists(rabbit, vhost_name, f"{user}.readme"), timeout=10, message="the queue")
+        with platform["agenda"].uow() as uow:
+            event = uow.publish("agenda.agenda.published.v1", subject="3", data=sample("agenda.agenda.published.v1"))
+            uow.commit()
+        wait_until(lambda: received, timeout=20, message="the README consumer's copy")
+        assert received[0]["id"] == event.id
+    finally:
+        consumer.join(10)
+    assert not consumer.is_alive()
