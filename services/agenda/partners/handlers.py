@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from services.agenda.partners.models import (
     ACTIVE,
+    DELIVERED,
+    FAILED,
     PENDING,
     SENDING,
     Delivery,
@@ -259,6 +261,15 @@ def replay_delivery(uow: UnitOfWork, partner: Partner, delivery_id: str) -> Deli
     announce_due_deliveries(uow)
     uow.commit()
     return delivery
+
+
+def purge_delivery_log(uow: UnitOfWork, older_than: timedelta) -> int:
+    """Forgets finished deliveries (and their attempts) created longer ago than ``older_than``."""
+    result = uow.session.execute(
+        delete(Delivery).where(Delivery.status.in_((DELIVERED, FAILED)), Delivery.created_at < utcnow() - older_than)
+    )
+    uow.commit()
+    return result.rowcount or 0
 
 
 def _themes_of(event: Event) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.agenda.partners import handlers
 from services.agenda.partners.delivery import Deliverer
 from services.agenda.partners.settings import PartnerSettings
 from services.agenda.partners.ssrf import AddressGuard
@@ -27,4 +28,11 @@ def partner_jobs(runtime: Runtime) -> list[PeriodicJob]:
         wake.schedule(None)  # if this run fails, wait the full interval before the next
         wake.schedule(deliverer.deliver_due().next_due)  # sleep no longer than the next retry
 
-    return [PeriodicJob("webhook-delivery", settings.delivery_interval_seconds, deliver, wake=wake)]
+    def purge() -> int:
+        with runtime.uow_factory() as uow:
+            return handlers.purge_delivery_log(uow, settings.log_retention)
+
+    return [
+        PeriodicJob("webhook-delivery", settings.delivery_interval_seconds, deliver, wake=wake),
+        PeriodicJob("purge-webhook-log", 3600, purge),
+    ]

@@ -24,6 +24,7 @@ class PartnerSettings:
     delivery_interval_seconds: float
     batch_size: int
     lease: timedelta
+    log_retention: timedelta
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PartnerSettings":
@@ -50,6 +51,7 @@ class PartnerSettings:
             batch_size=settings.integer("WEBHOOK_BATCH_SIZE", 20),
             # Long enough that a slow send is never claimed twice while it is still running.
             lease=timedelta(seconds=max(60.0, 6 * timeout)),
+            log_retention=timedelta(days=settings.number("WEBHOOK_LOG_RETENTION_DAYS", 30.0)),
         )
 
 

@@ -143,9 +143,11 @@ class WebhookSender:
 
 
 def _describe(exc: requests.RequestException) -> str:
-    cause = exc
-    while cause.__cause__ is not None or cause.__context__ is not None:
+    cause: BaseException = exc
+    for _ in range(10):  # the guard's refusal may sit a few wrappers deep
         nested = cause.__cause__ or cause.__context__
+        if nested is None:
+            break
         if isinstance(nested, AddressRefused):
             return f"refused: {nested}"
         cause = nested

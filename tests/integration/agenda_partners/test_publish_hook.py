@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from services.agenda.partners import handlers
@@ -94,3 +96,19 @@ def test_the_worker_delivers_as_soon_as_a_publication_commits(make_platform, rec
 
     wait_until(lambda: len(attempts()) == 3, timeout=10, message="the third attempt in the log")
     assert attempts() == [500, 503, 200]
+
+
+def test_old_finished_deliveries_are_purged_and_waiting_ones_kept(agenda):
+    _, auth = agenda.register_partner()
+    agenda.subscribe(auth, "https://a.example/all")
+    _, (done,) = agenda.publish(version=3)
+    _, (waiting,) = agenda.publish(version=4)
+    with agenda.uow() as uow:
+        for delivery_id, status in ((done.id, "delivered"), (waiting.id, "pending")):
+            row = uow.session.get(Delivery, delivery_id)
+            row.status, row.created_at = status, row.created_at - timedelta(days=40)
+        uow.commit()
+    with agenda.uow() as uow:
+        assert handlers.purge_delivery_log(uow, timedelta(days=30)) == 1
+    with agenda.uow() as uow:
+        assert [d.id for d in uow.session.scalars(select(Delivery))] == [waiting.id]
