@@ -13,7 +13,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @dataclass(frozen=True)
 class PartnerSettings:
-    curator_token: str | None  # None: the curator API answers 503 (embedded mode without a token)
+    curator_token: str | None  # None: the curator API is off and answers 503
     allow_http: bool  # plain http endpoints; never in production
     allowed_networks: tuple[Network, ...]  # exceptions to the SSRF guard (tests: loopback)
     timeout_seconds: float
@@ -29,8 +29,9 @@ class PartnerSettings:
     @classmethod
     def from_settings(cls, settings: Settings) -> "PartnerSettings":
         token = settings.value("CURATOR_TOKEN")
-        if not settings.embedded and (not token or len(token) < 32):
-            raise ConfigurationError("agenda: production mode needs BUURT_CURATOR_TOKEN of at least 32 characters")
+        if token and not settings.embedded and len(token) < 32:
+            # Unset is allowed (the curator API stays off); a weak token is not.
+            raise ConfigurationError("agenda: BUURT_CURATOR_TOKEN must be at least 32 characters in production")
         allow_http = settings.flag("WEBHOOK_ALLOW_HTTP", settings.embedded)
         if allow_http and not settings.embedded:
             raise ConfigurationError("agenda: BUURT_WEBHOOK_ALLOW_HTTP is not allowed in production; webhooks use https")
