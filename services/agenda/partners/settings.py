@@ -37,6 +37,7 @@ class PartnerSettings:
             raise ConfigurationError("agenda: BUURT_WEBHOOK_ALLOW_HTTP is not allowed in production; webhooks use https")
         timeout = settings.number("WEBHOOK_TIMEOUT", 10.0)
         window_hours = settings.number("WEBHOOK_RETRY_WINDOW_HOURS", 48.0)
+        batch_size = max(1, settings.integer("WEBHOOK_BATCH_SIZE", 20))
         if window_hours < 24 and not settings.embedded:
             raise ConfigurationError("agenda: BUURT_WEBHOOK_RETRY_WINDOW_HOURS must be at least 24 in production")
         return cls(
@@ -49,9 +50,10 @@ class PartnerSettings:
             backoff_max_seconds=settings.number("WEBHOOK_BACKOFF_MAX", 3600.0),
             secret_overlap=timedelta(hours=settings.number("WEBHOOK_SECRET_OVERLAP_HOURS", 24.0)),
             delivery_interval_seconds=settings.number("WEBHOOK_DELIVERY_INTERVAL", 2.0),
-            batch_size=settings.integer("WEBHOOK_BATCH_SIZE", 20),
-            # Long enough that a slow send is never claimed twice while it is still running.
-            lease=timedelta(seconds=max(60.0, 6 * timeout)),
+            batch_size=batch_size,
+            # A claimed batch is sent one by one: the lease covers the whole batch timing out, so
+            # no other worker takes a row of it while it is still waiting its turn here.
+            lease=timedelta(seconds=max(60.0, 2 * timeout * batch_size)),
             log_retention=timedelta(days=settings.number("WEBHOOK_LOG_RETENTION_DAYS", 30.0)),
         )
 
