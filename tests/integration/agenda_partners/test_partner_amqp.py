@@ -38,10 +38,11 @@ class Management:
 
 
 @pytest.fixture
-def partner_user(rabbit, vhost):
-    """The user of partner.json, renamed for this test and placed in this test's vhost."""
-    if rabbit.management_url is None:
-        pytest.fail("this test loads broker definitions through the RabbitMQ management API")
+def partner_user(rabbit, vhost, tmp_path):
+    """The user of partner.json, renamed for this test and placed in this test's vhost.
+
+    Loaded the way the README tells operators: import the definitions, then set a password.
+    """
     _, vhost_name = vhost
     name = f"partner-{uuid.uuid4().hex[:8]}"
     password = secrets.token_urlsafe(16)
@@ -49,6 +50,14 @@ def partner_user(rabbit, vhost):
     for section in ("permissions", "topic_permissions", "exchanges"):
         for item in definitions.get(section, []):
             item["vhost"] = vhost_name
+    if rabbit.management_url is None:  # no management plugin: the command-line tool does the same
+        path = tmp_path / "partner.json"
+        path.write_text(json.dumps(definitions))
+        rabbit._ctl("import_definitions", str(path))
+        rabbit._ctl("change_password", name, password)
+        yield name, password
+        rabbit._ctl("delete_user", name)
+        return
     management = Management(rabbit.management_url)
     management.call("POST", "definitions", json=definitions)
     # The file ships without a password (an empty hash refuses password logins): the operator sets one.
