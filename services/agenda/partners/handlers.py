@@ -285,7 +285,8 @@ def _wants(subscription: Subscription, event: Event, themes: set[str]) -> bool:
 def queue_webhook_deliveries(uow: UnitOfWork, event: Event) -> list[Delivery]:
     """One delivery per active subscription that wants this event; in the caller's transaction.
 
-    Does not commit: the caller commits the publication and these rows together.
+    ``event`` is what ``uow.publish`` returned (its data in JSON form, sent as it is). Does not
+    commit: the caller commits the publication and these rows together.
     """
     if event.type not in CONTRACTS or not CONTRACTS[event.type].partner_facing:
         return []

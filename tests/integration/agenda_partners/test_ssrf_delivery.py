@@ -217,3 +217,11 @@ def test_requests_itself_would_have_reached_loopback(receiver):
     """The control: without the guard the same URL works, so the refusals above are the guard's."""
     assert requests.post(receiver.url(host="localhost"), data=b"{}", timeout=3).status_code == 400
     assert requests.post(f"http://[::ffff:127.0.0.1]:{receiver.port}/hook", data=b"{}", timeout=3).status_code == 400
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "127.1", "017700000001", "localhost."])
+def test_odd_spellings_of_loopback_are_resolved_and_refused(receiver, host):
+    """Names the URL parser does not see as addresses still resolve to one, and that is checked."""
+    result = _sender(AddressGuard()).send(f"http://{host}:{receiver.port}/hook", "{}", {})
+    assert result.status_code is None and "loopback" in result.error, result
+    assert receiver.requests == []
