@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -33,6 +34,7 @@ class WebhookReceiver:
     processed: list[dict] = field(default_factory=list)  # each event once, in order of processing
     seen_ids: set[str] = field(default_factory=set)
     always: tuple[int, dict[str, str]] | None = None  # answer every request with this
+    slow_seconds: float = 0.0  # wait this long before answering the next request (then reset)
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -42,6 +44,9 @@ class WebhookReceiver:
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status, headers, verdict = receiver.handle(dict(self.headers.items()), body)
+                if receiver.slow_seconds:
+                    delay, receiver.slow_seconds = receiver.slow_seconds, 0.0
+                    time.sleep(delay)
                 receiver.requests.append(
                     Received(dict(self.headers.items()), body, self.headers.get("Host", ""), status, verdict)
                 )

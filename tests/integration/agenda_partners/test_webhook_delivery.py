@@ -15,6 +15,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from services.agenda.partners.models import DELIVERED, DISABLED, FAILED, PENDING, SENDING, Delivery, Subscription
 from services.agenda.partners.signing import webhook_headers
 from tests.integration.agenda_partners.conftest import Clock
+from tests.support.infrastructure import wait_until
 
 
 def _delivery(agenda, delivery_id) -> Delivery:
@@ -320,3 +321,24 @@ def test_the_body_is_the_cloudevents_envelope_sent_byte_for_byte(agenda, receive
     agenda.deliverer().deliver_due()
     assert receiver.requests[0].body.decode() == event.to_json()
     assert json.loads(receiver.requests[0].body)["specversion"] == "1.0"
+
+
+def test_a_receiver_too_slow_to_answer_is_retried_with_the_same_id(agenda, receiver):
+    """It processed the event but answered after our timeout: the retry is recognised as a repeat."""
+    _, auth = agenda.register_partner()
+    receiver.secrets = [agenda.subscribe(auth, receiver.url())["secret"]]
+    receiver.slow_seconds = 2.0
+    event, (queued,) = agenda.publish()
+    clock = Clock()
+    deliverer = agenda.deliverer(clock, timeout_seconds=0.5)
+
+    deliverer.deliver_due()
+    first = _delivery(agenda, queued.id)
+    assert first.status == PENDING and first.attempt_log[0].error.startswith("timeout")
+    clock.advance(minutes=5)
+    deliverer.deliver_due()
+
+    wait_until(lambda: len(receiver.requests) == 2, message="the slow request to finish")  # logged when answered
+    assert sorted(r.verdict for r in receiver.requests) == ["duplicate", "processed"]
+    assert receiver.processed_ids() == [event.id]
+    assert _delivery(agenda, queued.id).status == DELIVERED
