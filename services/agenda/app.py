@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.agenda.api import api as agenda_api
 from services.agenda.models import TABLES
+from services.agenda.partners.web import register_partner_apis
 from shared.config import Settings
 from shared.runtime import Runtime
 from shared.web.app import make_service_app
@@ -19,4 +20,5 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     runtime = runtime or build_runtime()
     app, api = make_service_app(__name__, runtime, title="Buurtplatform agenda", description="The learning agenda")
     api.register_blueprint(agenda_api)
+    register_partner_apis(app, api)
     return app

@@ -72,3 +72,6 @@ class ThemeStat(Base):
 
 
 TABLES = define_messaging_tables(Base.metadata)
+
+# The partner tables live in their own package but in this metadata and migration history.
+from services.agenda.partners import models as partner_models  # noqa: E402,F401

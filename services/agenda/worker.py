@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.agenda import handlers
 from services.agenda.app import build_runtime
+from services.agenda.partners.jobs import partner_jobs
 from shared.messaging.worker import Worker
 from shared.runtime import Runtime
 
@@ -16,6 +17,7 @@ def build_worker(runtime: Runtime) -> Worker:
             "intake.submission.confirmed.v1": handlers.on_submission_confirmed,
             "matching.submission.classified.v1": handlers.on_submission_classified,
         },
+        jobs=partner_jobs(runtime),
     )
 
 
