@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 
 from services.agenda.partners import handlers
 from services.agenda.partners.models import Partner
-from services.agenda.partners.schemas import ProblemSchema
+from shared.web.problems import ProblemSchema
 from services.agenda.partners.tokens import bearer_token, curator_token_matches
 from services.agenda.partners.web import partners_web
 from shared.db.uow import UnitOfWork

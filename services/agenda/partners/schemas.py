@@ -18,17 +18,6 @@ def partner_facing_type(value: str) -> None:
         raise ValidationError(f"{value!r} is not an event type partners can subscribe to (choose from: {allowed}).")
 
 
-class ProblemSchema(Schema):
-    """RFC 7807 problem details (application/problem+json)."""
-
-    type = fields.String(required=True)
-    title = fields.String(required=True)
-    status = fields.Integer(required=True)
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.Dict(metadata={"description": "Messages per field, for 422"})
-
-
 # -- curator ------------------------------------------------------------------------------
 
 
