@@ -3,10 +3,16 @@
 A row is claimed (state ``sending``, with a lease) before it is sent, so two workers
 never send the same row. If a worker dies between sending and marking, the lease runs
 out and the row is sent again with the same Message-ID, which mail systems de-duplicate.
+
+One run of ``deliver_due`` keeps one SMTP connection for all the batches it sends. A
+refused connection, a timeout or a 4xx answer puts the rows back with exponential
+back-off; a 5xx for the recipient puts the address on the suppression list; any other
+5xx marks the row failed with the server's reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
@@ -18,8 +24,19 @@ from email.utils import format_datetime
 
 from sqlalchemy import and_, or_, select, update
 
-from services.notifications.models import FAILED, QUEUED, SENDING, SENT, Email
-from services.notifications.transports import PermanentSendError, TransientSendError, Transport
+from services.notifications.composer import address_hash
+from services.notifications.models import (
+    CANCELLED,
+    FAILED,
+    HELD,
+    QUEUED,
+    SENDING,
+    SENT,
+    SUPPRESSED,
+    Email,
+    Suppression,
+)
+from services.notifications.transports import PermanentSendError, Sender, TransientSendError, Transport
 from shared.contracts.envelope import isoformat, utcnow
 from shared.db.uow import UnitOfWork
 
@@ -33,6 +50,7 @@ GIVE_UP_AFTER = timedelta(days=3)
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+    suppressed: int = 0
     deferred: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -45,6 +63,11 @@ def build_message(email: Email, mail_from: str) -> EmailMessage:
     message["Message-ID"] = email.message_id
     message["Date"] = format_datetime(email.created_at)
     message["Content-Language"] = email.language
+    message["Auto-Submitted"] = "auto-generated"
+    if email.list_unsubscribe:
+        # RFC 8058: a POST to the https URI unsubscribes at once, no login and no cookie.
+        message["List-Unsubscribe"] = email.list_unsubscribe
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email.body_text or "")
     if email.body_html:
         message.add_alternative(email.body_html, subtype="html")
@@ -65,24 +88,33 @@ class Mailer:
         mail_from: str,
         batch_size: int = 50,
         rate_per_second: float = 50.0,
+        retry_delay: Callable[[int], timedelta] = retry_delay,
     ):
         self.uow_factory = uow_factory
         self.transport = transport
         self.mail_from = mail_from
         self.batch_size = batch_size
         self.min_interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
+        self.retry_delay = retry_delay
 
     def deliver_due(self) -> DeliveryReport:
         report = DeliveryReport()
-        while True:
-            claimed = self._claim()
-            if not claimed:
-                return report
-            self._send_batch(claimed, report)
-            if report.deferred or len(claimed) < self.batch_size:
-                return report
+        with contextlib.ExitStack() as stack:
+            sender: Sender | None = None
+            while True:
+                claimed = self._claim(report)
+                if not claimed:
+                    return report
+                if sender is None:
+                    try:
+                        sender = stack.enter_context(self.transport.session())
+                    except TransientSendError as exc:
+                        self._defer(claimed, str(exc), report)
+                        return report
+                if not self._send_batch(sender, claimed, report) or len(claimed) < self.batch_size:
+                    return report
 
-    def _claim(self) -> list[Email]:
+    def _claim(self, report: DeliveryReport) -> list[Email]:
         now = utcnow()
         with self.uow_factory() as uow:
             rows = uow.session.scalars(
@@ -98,32 +130,50 @@ class Mailer:
                 .limit(self.batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
+            hashes = {address_hash(e.recipient) for e in rows if e.recipient}
+            suppressed = (
+                set(uow.session.scalars(select(Suppression.address_hash).where(Suppression.address_hash.in_(hashes))))
+                if hashes
+                else set()
+            )
+            claimed = []
             for email in rows:
-                email.state = SENDING
-                email.attempts += 1
-                email.next_attempt_at = now + LEASE
+                if email.recipient is None:
+                    email.state, email.next_attempt_at = CANCELLED, None  # erased after it was queued
+                elif address_hash(email.recipient) in suppressed:
+                    email.state, email.next_attempt_at = SUPPRESSED, None
+                    report.suppressed += 1
+                else:
+                    email.state = SENDING
+                    email.attempts += 1
+                    email.next_attempt_at = now + LEASE
+                    claimed.append(email)
             uow.commit()
-            return list(rows)
+            return claimed
 
-    def _send_batch(self, claimed: list[Email], report: DeliveryReport) -> None:
-        try:
-            with self.transport.session() as sender:
-                for index, email in enumerate(claimed):
-                    started = time.monotonic()
-                    try:
-                        sender.send(build_message(email, self.mail_from))
-                    except PermanentSendError as exc:
-                        self._mark_failed(email, str(exc))
-                        report.failed += 1
-                    except TransientSendError as exc:
-                        self._defer(claimed[index:], str(exc), report)
-                        return
-                    else:
-                        self._mark_sent(email)
-                        report.sent += 1
-                    self._throttle(started)
-        except TransientSendError as exc:  # the connection itself could not be made
-            self._defer(claimed, str(exc), report)
+    def _send_batch(self, sender: Sender, claimed: list[Email], report: DeliveryReport) -> bool:
+        """Send the claimed rows; False when the connection is gone and the rest must wait."""
+        for index, email in enumerate(claimed):
+            started = time.monotonic()
+            try:
+                sender.send(build_message(email, self.mail_from))
+            except PermanentSendError as exc:
+                if exc.recipient_refused:
+                    self._suppress(email, str(exc))
+                    report.suppressed += 1
+                else:
+                    self._mark_failed(email, str(exc))
+                    report.failed += 1
+            except TransientSendError as exc:
+                if exc.connection_lost:
+                    self._defer(claimed[index:], str(exc), report)
+                    return False
+                self._defer([email], str(exc), report)
+            else:
+                self._mark_sent(email)
+                report.sent += 1
+            self._throttle(started)
+        return True
 
     def _throttle(self, started: float) -> None:
         remaining = self.min_interval - (time.monotonic() - started)
@@ -157,6 +207,23 @@ class Mailer:
             )
             uow.commit()
 
+    def _suppress(self, email: Email, error: str) -> None:
+        """The address bounced for good: nothing more goes to it, also not what is waiting."""
+        log.warning("address refused permanently; suppressing it", extra={"email_id": email.id, "error": error[:300]})
+        digest = address_hash(email.recipient)
+        with self.uow_factory() as uow:
+            if uow.session.get(Suppression, digest) is None:
+                uow.session.add(Suppression(address_hash=digest, reason=error[:1000], created_at=utcnow()))
+            uow.session.execute(
+                update(Email).where(Email.id == email.id).values(state=SUPPRESSED, last_error=error[:1000], next_attempt_at=None)
+            )
+            uow.session.execute(
+                update(Email)
+                .where(Email.recipient == email.recipient, Email.state.in_((QUEUED, HELD)))
+                .values(state=SUPPRESSED, last_error="the address is on the suppression list", next_attempt_at=None)
+            )
+            uow.commit()
+
     def _defer(self, emails: list[Email], error: str, report: DeliveryReport) -> None:
         log.warning("mail server unavailable; deferring", extra={"count": len(emails), "error": error[:300]})
         now = utcnow()
@@ -165,11 +232,11 @@ class Mailer:
                 gave_up = now - email.created_at > GIVE_UP_AFTER
                 uow.session.execute(
                     update(Email)
-                    .where(Email.id == email.id)
+                    .where(Email.id == email.id, Email.state == SENDING)
                     .values(
                         state=FAILED if gave_up else QUEUED,
                         last_error=error[:1000],
-                        next_attempt_at=None if gave_up else now + retry_delay(email.attempts),
+                        next_attempt_at=None if gave_up else now + self.retry_delay(email.attempts),
                     )
                 )
             uow.commit()

@@ -16,6 +16,7 @@ class SmtpSettings:
     username: str | None
     password: str | None
     timeout: float
+    ca_file: str | None = None  # trust this CA bundle instead of the system's (private relays, tests)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class NotificationsSettings:
     smtp: SmtpSettings | None  # None: write .eml files to mail_dir
     mail_dir: Path
     send_rate_per_second: float
+    batch_size: int = 50
+    unsubscribe_mailto: str | None = None  # optional mailto: address in List-Unsubscribe
+    introduction_valid_days: int = 14
+    preferences_link_days: int = 365
+    digest_period_days: float = 7.0
+    digest_interval_seconds: float = 3600.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "NotificationsSettings":
@@ -41,14 +48,26 @@ class NotificationsSettings:
                 username=settings.value("SMTP_USERNAME"),
                 password=settings.value("SMTP_PASSWORD"),
                 timeout=settings.number("SMTP_TIMEOUT", 10),
+                ca_file=settings.value("SMTP_CA_FILE"),
             )
+            if smtp.username and security == "none" and not settings.embedded:
+                raise ConfigurationError("notifications: BUURT_SMTP_USERNAME needs BUURT_SMTP_SECURITY starttls or tls")
         elif not settings.embedded:
             raise ConfigurationError("notifications: production mode needs BUURT_SMTP_HOST")
         mail_from = settings.value("MAIL_FROM", "Buurtplatform <noreply@buurtplatform.localhost>")
+        rate = settings.number("SEND_RATE", 50)
+        if rate <= 0:
+            raise ConfigurationError("BUURT_SEND_RATE must be more than 0 e-mails per second")
         return cls(
             mail_from=mail_from,
             message_id_domain=settings.value("MESSAGE_ID_DOMAIN", mail_from.rsplit("@", 1)[-1].strip(">")),
             smtp=smtp,
             mail_dir=Path(settings.value("MAIL_DIR", str(settings.data_dir / "mail"))),
-            send_rate_per_second=settings.number("SEND_RATE", 50),
+            send_rate_per_second=rate,
+            batch_size=max(1, settings.integer("MAIL_BATCH_SIZE", 50)),
+            unsubscribe_mailto=settings.value("UNSUBSCRIBE_MAILTO"),
+            introduction_valid_days=settings.integer("INTRODUCTION_VALID_DAYS", 14),
+            preferences_link_days=settings.integer("PREFERENCES_LINK_DAYS", 365),
+            digest_period_days=settings.number("DIGEST_PERIOD_DAYS", 7),
+            digest_interval_seconds=settings.number("DIGEST_INTERVAL", 3600),
         )
