@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from services.notifications.composer import Composer, Links
 from services.notifications.links import LinkSigner
-from services.notifications.mailer import Mailer
+from services.notifications.mailer import Mailer, backoff
 from services.notifications.rendering import Renderer
 from services.notifications.settings import NotificationsSettings
 from services.notifications.transports import FileTransport, SmtpTransport, Transport
@@ -44,4 +44,5 @@ def make_mailer(uow_factory: UnitOfWorkProvider, own: NotificationsSettings) -> 
         own.mail_from,
         batch_size=own.batch_size,
         rate_per_second=own.send_rate_per_second,
+        retry_delay=backoff(own.retry_base_seconds, own.retry_max_seconds),
     )

@@ -62,7 +62,6 @@ def build_message(email: Email, mail_from: str) -> EmailMessage:
     message["Subject"] = email.subject
     message["Message-ID"] = email.message_id
     message["Date"] = format_datetime(email.created_at)
-    message["Content-Language"] = email.language
     message["Auto-Submitted"] = "auto-generated"
     if email.list_unsubscribe:
         # RFC 8058: a POST to the https URI unsubscribes at once, no login and no cookie.
@@ -71,13 +70,23 @@ def build_message(email: Email, mail_from: str) -> EmailMessage:
     message.set_content(email.body_text or "")
     if email.body_html:
         message.add_alternative(email.body_html, subtype="html")
+    # Added last: making the message multipart moves Content-* headers into the first part.
+    message["Content-Language"] = email.language
     return message
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential back-off with jitter: 30 s, 1 min, 2 min ... capped at 30 min."""
-    ceiling = min(1800.0, 30.0 * 2 ** max(0, attempts - 1))
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+def backoff(base_seconds: float = 30.0, max_seconds: float = 1800.0) -> Callable[[int], timedelta]:
+    """Exponential back-off with jitter: by default 30 s, 1 min, 2 min ... capped at 30 min.
+    The jitter spreads the retries of many rows so a recovering server is not flooded."""
+
+    def delay(attempts: int) -> timedelta:
+        ceiling = min(max_seconds, base_seconds * 2 ** max(0, attempts - 1))
+        return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+    return delay
+
+
+retry_delay = backoff()
 
 
 class Mailer:

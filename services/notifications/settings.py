@@ -32,6 +32,8 @@ class NotificationsSettings:
     preferences_link_days: int = 365
     digest_period_days: float = 7.0
     digest_interval_seconds: float = 3600.0
+    retry_base_seconds: float = 30.0  # first wait after a transient failure; doubles each attempt
+    retry_max_seconds: float = 1800.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "NotificationsSettings":
@@ -70,4 +72,6 @@ class NotificationsSettings:
             preferences_link_days=settings.integer("PREFERENCES_LINK_DAYS", 365),
             digest_period_days=settings.number("DIGEST_PERIOD_DAYS", 7),
             digest_interval_seconds=settings.number("DIGEST_INTERVAL", 3600),
+            retry_base_seconds=settings.number("MAIL_RETRY_BASE", 30),
+            retry_max_seconds=settings.number("MAIL_RETRY_MAX", 1800),
         )
