@@ -62,9 +62,9 @@ class Links:
     def introduction(self, introduction_id: str, side: str) -> str:
         return f"{self.notifications}/introductions/{self.signer.introduction(introduction_id, side)}"
 
-    def list_unsubscribe(self, member_id: str, category: str) -> str:
+    def list_unsubscribe(self, unsubscribe_url: str) -> str:
         """The List-Unsubscribe header value (RFC 2369), one-click URL first (RFC 8058)."""
-        value = f"<{self.unsubscribe(member_id, category)}>"
+        value = f"<{unsubscribe_url}>"
         if self.unsubscribe_mailto:
             value += f", <mailto:{self.unsubscribe_mailto}?subject=unsubscribe>"
         return value
@@ -84,6 +84,7 @@ class Composer:
             "preferences_url": self.links.preferences(contact.member_id),
             "erase_url": self.links.erase(contact.erasure_token),
             "agenda_url": self.links.agenda + "/",
+            # Signed once: the link in the body and in the List-Unsubscribe header are the same.
             "unsubscribe_url": None if category == TRANSACTIONAL else self.links.unsubscribe(contact.member_id, category),
             "category": category,
             "fragment": False,
@@ -128,7 +129,7 @@ class Composer:
             subject=rendered.subject,
             body_text=rendered.text,
             body_html=rendered.html,
-            list_unsubscribe=None if category == TRANSACTIONAL else self.links.list_unsubscribe(contact.member_id, category),
+            list_unsubscribe=self.links.list_unsubscribe(full_context["unsubscribe_url"]) if full_context["unsubscribe_url"] else None,
             state=SUPPRESSED if is_suppressed(uow, recipient) else HELD if held else QUEUED,
             attempts=0,
             created_at=utcnow(),
