@@ -158,11 +158,15 @@ class Harness:
             query = select(Email).order_by(Email.created_at)
             for name, value in where.items():
                 query = query.where(getattr(Email, name) == value)
-            return list(uow.session.scalars(query))
+            rows = list(uow.session.scalars(query))
+            uow.session.expunge_all()  # readable after the unit of work ends
+            return rows
 
     def contact(self, member_id: str) -> Contact | None:
         with self.uow() as uow:
-            return uow.session.get(Contact, member_id)
+            contact = uow.session.get(Contact, member_id)
+            uow.session.expunge_all()
+            return contact
 
     def path(self, url: str) -> str:
         """The path of a notifications link, for the Flask test client."""
