@@ -126,6 +126,12 @@ class Harness:
         self.app.config["TESTING"] = True
         self.handlers = build_worker(self.runtime).handlers
 
+    def reconfigure(self, env: dict[str, str]) -> None:
+        """Restart the mailer with other settings (a fixed password, a CA file), same database."""
+        self.settings = Settings.from_env("notifications", {**self.settings.env, **env})
+        self.own = NotificationsSettings.from_settings(self.settings)
+        self.mailer = make_mailer(self.runtime.uow_factory, self.own)
+
     @property
     def client(self):
         return self.app.test_client()
