@@ -135,5 +135,4 @@ class Composer:
             created_at=utcnow(),
         )
         uow.session.add(email)
-        uow.session.flush()
         return email

@@ -45,4 +45,5 @@ def make_mailer(uow_factory: UnitOfWorkProvider, own: NotificationsSettings) -> 
         batch_size=own.batch_size,
         rate_per_second=own.send_rate_per_second,
         retry_delay=backoff(own.retry_base_seconds, own.retry_max_seconds),
+        mark_every=own.mark_every,
     )

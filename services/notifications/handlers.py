@@ -39,7 +39,6 @@ def remember_contact(uow: UnitOfWork, data: dict[str, Any]) -> Contact:
     if data.get("erasure_token"):
         contact.erasure_token = data["erasure_token"]
     contact.updated_at = utcnow()
-    uow.session.flush()
     return contact
 
 

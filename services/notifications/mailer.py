@@ -19,7 +19,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.message import EmailMessage
+from email import charset, policy
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime
 
 from sqlalchemy import and_, or_, select, update
@@ -42,6 +46,13 @@ from shared.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+_UTF8 = charset.Charset("utf-8")
+_UTF8.body_encoding = charset.QP  # readable in a raw view, unlike base64
+_UTF8.header_encoding = charset.QP
+# Long headers (List-Unsubscribe) stay on one line, as RFC 5322 allows up to 998 characters;
+# encoded subjects are folded by _header itself.
+_POLICY = policy.compat32.clone(max_line_length=998)
+
 LEASE = timedelta(minutes=5)
 GIVE_UP_AFTER = timedelta(days=3)
 
@@ -55,23 +66,31 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
-def build_message(email: Email, mail_from: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = mail_from
+def _header(name: str, value: str) -> str:
+    # ASCII stays as it is; anything else becomes RFC 2047 encoded words, folded after the name.
+    return value if value.isascii() else Header(value, _UTF8, header_name=name).encode()
+
+
+def build_message(email: Email, mail_from: str) -> Message:
+    """The MIME message of an e-mail row: text and HTML alternatives, quoted-printable UTF-8.
+
+    Built with the compat32 classes rather than EmailMessage: several times faster, which
+    matters when thousands of messages leave in one run."""
+    message = MIMEMultipart("alternative", policy=_POLICY)
+    message["From"] = _header("From", mail_from)
     message["To"] = email.recipient
-    message["Subject"] = email.subject
+    message["Subject"] = _header("Subject", email.subject or "")
     message["Message-ID"] = email.message_id
     message["Date"] = format_datetime(email.created_at)
+    message["Content-Language"] = email.language
     message["Auto-Submitted"] = "auto-generated"
     if email.list_unsubscribe:
         # RFC 8058: a POST to the https URI unsubscribes at once, no login and no cookie.
         message["List-Unsubscribe"] = email.list_unsubscribe
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(email.body_text or "")
+    message.attach(MIMEText(email.body_text or "", "plain", _UTF8, policy=_POLICY))
     if email.body_html:
-        message.add_alternative(email.body_html, subtype="html")
-    # Added last: making the message multipart moves Content-* headers into the first part.
-    message["Content-Language"] = email.language
+        message.attach(MIMEText(email.body_html, "html", _UTF8, policy=_POLICY))
     return message
 
 
@@ -98,6 +117,7 @@ class Mailer:
         batch_size: int = 50,
         rate_per_second: float = 50.0,
         retry_delay: Callable[[int], timedelta] = retry_delay,
+        mark_every: int = 20,
     ):
         self.uow_factory = uow_factory
         self.transport = transport
@@ -105,6 +125,7 @@ class Mailer:
         self.batch_size = batch_size
         self.min_interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self.retry_delay = retry_delay
+        self.mark_every = max(1, mark_every)
 
     def deliver_due(self) -> DeliveryReport:
         report = DeliveryReport()
@@ -161,51 +182,67 @@ class Mailer:
             return claimed
 
     def _send_batch(self, sender: Sender, claimed: list[Email], report: DeliveryReport) -> bool:
-        """Send the claimed rows; False when the connection is gone and the rest must wait."""
-        for index, email in enumerate(claimed):
-            started = time.monotonic()
-            try:
-                sender.send(build_message(email, self.mail_from))
-            except PermanentSendError as exc:
-                if exc.recipient_refused:
-                    self._suppress(email, str(exc))
-                    report.suppressed += 1
+        """Send the claimed rows; False when the connection is gone and the rest must wait.
+
+        Sent rows are marked in groups of ``mark_every`` (one transaction each, not one per
+        message): a crash can then re-send at most one group after the lease, with the same
+        Message-IDs, and the database is not the bottleneck of a large mailing."""
+        sent: list[Email] = []
+        try:
+            for index, email in enumerate(claimed):
+                started = time.monotonic()
+                try:
+                    sender.send(build_message(email, self.mail_from))
+                except PermanentSendError as exc:
+                    if exc.recipient_refused:
+                        self._suppress(email, str(exc))
+                        report.suppressed += 1
+                    else:
+                        self._mark_failed(email, str(exc))
+                        report.failed += 1
+                except TransientSendError as exc:
+                    if exc.connection_lost:
+                        self._defer(claimed[index:], str(exc), report)
+                        return False
+                    self._defer([email], str(exc), report)
                 else:
-                    self._mark_failed(email, str(exc))
-                    report.failed += 1
-            except TransientSendError as exc:
-                if exc.connection_lost:
-                    self._defer(claimed[index:], str(exc), report)
-                    return False
-                self._defer([email], str(exc), report)
-            else:
-                self._mark_sent(email)
-                report.sent += 1
-            self._throttle(started)
-        return True
+                    sent.append(email)
+                    report.sent += 1
+                    if len(sent) >= self.mark_every:
+                        self._mark_sent(sent)
+                        sent = []
+                self._throttle(started)
+            return True
+        finally:
+            self._mark_sent(sent)
 
     def _throttle(self, started: float) -> None:
         remaining = self.min_interval - (time.monotonic() - started)
         if remaining > 0:
             time.sleep(remaining)
 
-    def _mark_sent(self, email: Email) -> None:
+    def _mark_sent(self, emails: list[Email]) -> None:
+        if not emails:
+            return
         now = utcnow()
         with self.uow_factory() as uow:
             uow.session.execute(
-                update(Email).where(Email.id == email.id).values(state=SENT, sent_at=now, next_attempt_at=None, last_error=None)
+                update(Email)
+                .where(Email.id.in_([e.id for e in emails]))
+                .values(state=SENT, sent_at=now, next_attempt_at=None, last_error=None)
             )
-            uow.publish(
-                "notifications.email.sent.v1",
-                subject=email.id,
-                data={
-                    "email_id": email.id,
-                    "template": email.template,
-                    "member_id": email.member_id,
-                    "event_id": email.event_id,
-                    "sent_at": isoformat(now),
-                },
-            )
+            for email in emails:
+                uow.publish(
+                    "notifications.email.sent.v1",
+                    subject=email.id,
+                    data={
+                        "email_id": email.id,
+                        "template": email.template,
+                        "member_id": email.member_id,
+                        "event_id": email.event_id,
+                        "sent_at": isoformat(now),
+                    },
+                )
             uow.commit()
 
     def _mark_failed(self, email: Email, error: str) -> None:

@@ -34,6 +34,7 @@ class NotificationsSettings:
     digest_interval_seconds: float = 3600.0
     retry_base_seconds: float = 30.0  # first wait after a transient failure; doubles each attempt
     retry_max_seconds: float = 1800.0
+    mark_every: int = 20  # sent rows marked per transaction
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "NotificationsSettings":
@@ -74,4 +75,5 @@ class NotificationsSettings:
             digest_interval_seconds=settings.number("DIGEST_INTERVAL", 3600),
             retry_base_seconds=settings.number("MAIL_RETRY_BASE", 30),
             retry_max_seconds=settings.number("MAIL_RETRY_MAX", 1800),
+            mark_every=settings.integer("MAIL_MARK_EVERY", 20),
         )

@@ -6,7 +6,7 @@ import contextlib
 import smtplib
 import ssl
 from collections.abc import Iterator
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Protocol
 
@@ -38,7 +38,7 @@ class Transport(Protocol):
 
 
 class Sender(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message) -> None: ...
 
 
 class FileTransport:
@@ -52,7 +52,7 @@ class FileTransport:
         self.directory.mkdir(parents=True, exist_ok=True)
         yield self
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         name = message["Message-ID"].strip("<>").split("@")[0] + ".eml"
         target = self.directory / name
         partial = target.with_suffix(".part")
@@ -106,7 +106,7 @@ class _SmtpSender:
     def __init__(self, client: smtplib.SMTP):
         self.client = client
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             refused = self.client.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,16 @@ def test_a_transactional_message_has_no_unsubscribe_headers():
     message = build_message(email(), "Buurtplatform <noreply@buurt.test>")
     assert message["List-Unsubscribe"] is None and message["List-Unsubscribe-Post"] is None
     assert message["Content-Language"] == "nl" and message["Message-ID"] == "<abc@buurt.test>"
-    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert [part.get_content_type() for part in message.get_payload()] == ["text/plain", "text/html"]
+
+
+def test_non_ascii_subjects_are_encoded_and_survive_the_trip():
+    subject = "Één bericht over ‘Jeugd en jongeren’ – met een lange onderwerpregel die gevouwen moet worden"
+    raw = build_message(email(subject=subject), "Buurtplatform <noreply@buurt.test>").as_bytes()
+    assert raw.isascii()
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == subject
+    assert all(len(line) <= 998 for line in raw.split(b"\n"))
 
 
 def test_other_messages_offer_one_click_unsubscribe():
