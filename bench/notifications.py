@@ -19,6 +19,8 @@ the figures show what the service can do, not the limit it is configured to keep
 from __future__ import annotations
 
 import argparse
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +32,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
 
 from services.notifications.composition import make_composer, make_mailer  # noqa: E402
 from services.notifications.handlers import on_agenda_published, on_submission_received  # noqa: E402
@@ -45,21 +46,43 @@ from shared.db.migrations import upgrade  # noqa: E402
 from shared.runtime import Runtime  # noqa: E402
 
 
-class CountingHandler:
-    def __init__(self):
-        self.received = 0
+# The SMTP server runs in a process of its own, as a real relay would, so it does not share
+# this process's interpreter lock with the mailer. It prints how many messages it accepted.
+SMTP_SERVER = """
+import sys, time
+from aiosmtpd.controller import Controller
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.received += 1
+class Counting:
+    received = 0
+    async def handle_DATA(self, server, session, envelope):
+        Counting.received += 1
         return "250 OK"
+
+controller = Controller(Counting(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+sys.stdin.readline()
+controller.stop()
+print(Counting.received, flush=True)
+"""
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_smtp_server(port: int) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-c", SMTP_SERVER, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    if server.stdout.readline().strip() != "ready":
+        raise SystemExit("the SMTP server did not start")
+    return server
+
+
+def stop_smtp_server(server: subprocess.Popen) -> int:
+    out, _ = server.communicate("stop\n", timeout=30)
+    return int(out.strip() or 0)
 
 
 def apply(runtime, handler, event) -> None:
@@ -113,10 +136,8 @@ def main() -> None:
     admin = psycopg.connect(args.database_url, autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
     database_url = args.database_url.rsplit("/", 1)[0] + f"/{name}"
-    handler = CountingHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    smtp_server = start_smtp_server(port)
     runtime = None
     try:
         upgrade("notifications", database_url)
@@ -160,11 +181,9 @@ def main() -> None:
         confirm_rendered = time.perf_counter()
         send_all(mailer, args.confirmations)
         confirm_mailed = time.perf_counter()
-        deadline = time.perf_counter() + 10
-        while handler.received < args.members + args.confirmations and time.perf_counter() < deadline:
-            time.sleep(0.01)
+        received = stop_smtp_server(smtp_server)
 
-        print(f"SMTP server received:       {handler.received} of {args.members + args.confirmations} messages")
+        print(f"SMTP server received:       {received} of {args.members + args.confirmations} messages")
         print(f"mailing of {args.members} (agenda published, one event):")
         print(f"  rendered and stored:      {rate(args.members, rendered - started)}")
         print(f"  sent by the mailer:       {rate(args.members, mailed - rendered)}  (one SMTP connection, rate limit lifted)")
@@ -176,7 +195,8 @@ def main() -> None:
     finally:
         if runtime is not None:
             runtime.engine.dispose()
-        controller.stop()
+        if smtp_server.poll() is None:
+            smtp_server.kill()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
 

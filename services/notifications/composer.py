@@ -41,6 +41,15 @@ def is_suppressed(uow: UnitOfWork, address: str) -> bool:
     return uow.session.get(Suppression, address_hash(address)) is not None
 
 
+def suppressed_among(uow: UnitOfWork, addresses: list[str]) -> set[str]:
+    """The addresses of these that are on the suppression list, in one query."""
+    by_hash = {address_hash(a): a for a in addresses}
+    if not by_hash:
+        return set()
+    found = uow.session.scalars(select(Suppression.address_hash).where(Suppression.address_hash.in_(list(by_hash))))
+    return {by_hash[h] for h in found}
+
+
 @dataclass(frozen=True)
 class Links:
     intake: str
@@ -101,19 +110,28 @@ class Composer:
         context: dict[str, Any],
         recipient: str | None = None,
         language: str | None = None,
+        fresh: bool = False,
+        suppressed: bool | None = None,
     ) -> Email | None:
         """Add the e-mail unless this event already produced it for this recipient, or the
-        member does not want this category. Weekly categories wait for the digest (held)."""
+        member does not want this category. Weekly categories wait for the digest (held).
+
+        A handler that writes to many members at once may pass ``fresh`` (this event has
+        produced nothing yet: the inbox saw it for the first time) and ``suppressed`` (looked
+        up for all recipients in one query), which saves two queries per e-mail."""
         recipient = recipient or contact.email
         language = language or contact.language
         how_often = frequency(contact, category)
         if how_often == NEVER:
             return None
-        existing = uow.session.scalars(
-            select(Email).where(Email.event_id == event_id, Email.recipient == recipient, Email.template == template)
-        ).first()
-        if existing is not None:
-            return None
+        if not fresh:
+            existing = uow.session.scalars(
+                select(Email).where(Email.event_id == event_id, Email.recipient == recipient, Email.template == template)
+            ).first()
+            if existing is not None:
+                return None
+        if suppressed is None:
+            suppressed = is_suppressed(uow, recipient)
         held = how_often == WEEKLY
         full_context = {**self.common_context(contact, language, category), **context, "fragment": held}
         rendered = self.renderer.render(template, language, full_context)
@@ -130,7 +148,7 @@ class Composer:
             body_text=rendered.text,
             body_html=rendered.html,
             list_unsubscribe=self.links.list_unsubscribe(full_context["unsubscribe_url"]) if full_context["unsubscribe_url"] else None,
-            state=SUPPRESSED if is_suppressed(uow, recipient) else HELD if held else QUEUED,
+            state=SUPPRESSED if suppressed else HELD if held else QUEUED,
             attempts=0,
             created_at=utcnow(),
         )

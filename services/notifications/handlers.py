@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from services.notifications import introductions
-from services.notifications.composer import Composer
+from services.notifications.composer import Composer, suppressed_among
 from services.notifications.erasure import erase_member, is_erased
 from services.notifications.models import Circle, Contact, DeferredEvent
 from services.notifications.preferences import AGENDA, CIRCLE_NEWS, TRANSACTIONAL
@@ -147,7 +147,8 @@ def on_agenda_published(uow: UnitOfWork, event: Event, composer: Composer) -> No
     by_member: dict[str, list[str]] = {}
     for circle in uow.session.scalars(select(Circle).where(Circle.theme.in_(interesting))):
         by_member.setdefault(circle.member_id, []).append(circle.theme)
-    contacts = uow.session.scalars(select(Contact).where(Contact.member_id.in_(list(by_member)))) if by_member else []
+    contacts = list(uow.session.scalars(select(Contact).where(Contact.member_id.in_(list(by_member))))) if by_member else []
+    suppressed = suppressed_among(uow, [c.email for c in contacts])
     for contact in contacts:
         mine = by_member[contact.member_id]
         changes = sorted(
@@ -166,6 +167,8 @@ def on_agenda_published(uow: UnitOfWork, event: Event, composer: Composer) -> No
                 "gone": sorted(slug for slug in mine if slug in gone and slug not in ranks),
                 "version_url": data["links"]["html"],
             },
+            fresh=True,  # first delivery of this event (inbox), and one e-mail per contact
+            suppressed=contact.email in suppressed,
         )
     uow.commit()
 
