@@ -46,4 +46,5 @@ def make_mailer(uow_factory: UnitOfWorkProvider, own: NotificationsSettings) -> 
         rate_per_second=own.send_rate_per_second,
         retry_delay=backoff(own.retry_base_seconds, own.retry_max_seconds),
         mark_every=own.mark_every,
+        lease=timedelta(seconds=own.lease_seconds),
     )

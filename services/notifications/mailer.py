@@ -118,6 +118,7 @@ class Mailer:
         rate_per_second: float = 50.0,
         retry_delay: Callable[[int], timedelta] = retry_delay,
         mark_every: int = 20,
+        lease: timedelta = LEASE,
     ):
         self.uow_factory = uow_factory
         self.transport = transport
@@ -126,6 +127,7 @@ class Mailer:
         self.min_interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self.retry_delay = retry_delay
         self.mark_every = max(1, mark_every)
+        self.lease = lease
 
     def deliver_due(self) -> DeliveryReport:
         report = DeliveryReport()
@@ -176,7 +178,7 @@ class Mailer:
                 else:
                     email.state = SENDING
                     email.attempts += 1
-                    email.next_attempt_at = now + LEASE
+                    email.next_attempt_at = now + self.lease
                     claimed.append(email)
             uow.commit()
             return claimed

@@ -35,6 +35,7 @@ class NotificationsSettings:
     retry_base_seconds: float = 30.0  # first wait after a transient failure; doubles each attempt
     retry_max_seconds: float = 1800.0
     mark_every: int = 20  # sent rows marked per transaction
+    lease_seconds: float = 300.0  # a claimed row is retried after this if its worker died
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "NotificationsSettings":
@@ -76,4 +77,5 @@ class NotificationsSettings:
             retry_base_seconds=settings.number("MAIL_RETRY_BASE", 30),
             retry_max_seconds=settings.number("MAIL_RETRY_MAX", 1800),
             mark_every=settings.integer("MAIL_MARK_EVERY", 20),
+            lease_seconds=settings.number("MAIL_LEASE", 300),
         )
