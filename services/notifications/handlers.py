@@ -18,7 +18,7 @@ from services.notifications.composer import Composer, suppressed_among
 from services.notifications.erasure import erase_member, is_erased
 from services.notifications.models import Circle, Contact, DeferredEvent
 from services.notifications.preferences import AGENDA, CIRCLE_NEWS, TRANSACTIONAL
-from shared.contracts.envelope import Event, utcnow
+from shared.contracts.envelope import Event, isoformat, utcnow
 from shared.contracts.registry import contract, validate_incoming
 from shared.db.uow import UnitOfWork
 
@@ -182,7 +182,7 @@ def on_member_erased(uow: UnitOfWork, event: Event) -> None:
             "service": "notifications",
             "member_id": event.data["member_id"],
             "erasure_id": event.data["erasure_id"],
-            "completed_at": utcnow().isoformat(),
+            "completed_at": isoformat(utcnow()),
         },
         causation=event,
     )
