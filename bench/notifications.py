@@ -12,7 +12,7 @@ connection to a local aiosmtpd server that accepts everything:
 The send rate limit (BUURT_SEND_RATE, 50 per second by default) is lifted for the bench so
 the figures show what the service can do, not the limit it is configured to keep.
 
-    python bench/notifications.py [--members 2000] [--confirmations 500]
+    python bench/notifications.py [--members 2000] [--confirmations 500] [--connections 1]
                                   [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
@@ -129,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--confirmations", type=int, default=500)
+    parser.add_argument("--connections", type=int, default=1, help="BUURT_SMTP_CONNECTIONS (default 1, as in production)")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
 
@@ -153,6 +154,7 @@ def main() -> None:
                 "BUURT_SMTP_SECURITY": "none",
                 "BUURT_SEND_RATE": "100000",  # the default is 50/s; the bench measures capacity
                 "BUURT_MAIL_BATCH_SIZE": "200",
+                "BUURT_SMTP_CONNECTIONS": str(args.connections),
             },
         )
         runtime = Runtime.create(settings, TABLES)
@@ -183,10 +185,11 @@ def main() -> None:
         confirm_mailed = time.perf_counter()
         received = stop_smtp_server(smtp_server)
 
-        print(f"SMTP server received:       {received} of {args.members + args.confirmations} messages")
+        print(f"SMTP server received:       {received} of {args.members + args.confirmations} messages "
+              f"over {args.connections} connection(s); send rate limit lifted (default 50/s)")
         print(f"mailing of {args.members} (agenda published, one event):")
         print(f"  rendered and stored:      {rate(args.members, rendered - started)}")
-        print(f"  sent by the mailer:       {rate(args.members, mailed - rendered)}  (one SMTP connection, rate limit lifted)")
+        print(f"  sent by the mailer:       {rate(args.members, mailed - rendered)}")
         print(f"  rendered and sent:        {rate(args.members, mailed - started)}  overall (goal: at least 200)")
         print(f"{args.confirmations} confirmations (one event and one transaction each):")
         print(f"  rendered and stored:      {rate(args.confirmations, confirm_rendered - confirm_started)}")

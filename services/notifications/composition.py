@@ -47,4 +47,5 @@ def make_mailer(uow_factory: UnitOfWorkProvider, own: NotificationsSettings) -> 
         retry_delay=backoff(own.retry_base_seconds, own.retry_max_seconds),
         mark_every=own.mark_every,
         lease=timedelta(seconds=own.lease_seconds),
+        connections=own.connections,
     )

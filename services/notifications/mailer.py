@@ -4,7 +4,8 @@ A row is claimed (state ``sending``, with a lease) before it is sent, so two wor
 never send the same row. If a worker dies between sending and marking, the lease runs
 out and the row is sent again with the same Message-ID, which mail systems de-duplicate.
 
-One run of ``deliver_due`` keeps one SMTP connection for all the batches it sends. A
+One run of ``deliver_due`` keeps its SMTP connection (or the few configured to work side
+by side, sharing one send rate) open for all the batches it sends. A
 refused connection, a timeout or a 4xx answer puts the rows back with exponential
 back-off; a 5xx for the recipient puts the address on the suppression list; any other
 5xx marks the row failed with the server's reason.
@@ -15,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
-import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import charset, policy
@@ -40,6 +41,7 @@ from services.notifications.models import (
     Email,
     Suppression,
 )
+from services.notifications.throttle import RateLimiter
 from services.notifications.transports import PermanentSendError, Sender, TransientSendError, Transport
 from shared.contracts.envelope import isoformat, utcnow
 from shared.db.uow import UnitOfWork
@@ -64,6 +66,14 @@ class DeliveryReport:
     suppressed: int = 0
     deferred: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def merge(self, parts: list["DeliveryReport"]) -> None:
+        for part in parts:
+            self.sent += part.sent
+            self.failed += part.failed
+            self.suppressed += part.suppressed
+            self.deferred += part.deferred
+            self.errors.extend(part.errors)
 
 
 def _header(name: str, value: str) -> str:
@@ -119,32 +129,55 @@ class Mailer:
         retry_delay: Callable[[int], timedelta] = retry_delay,
         mark_every: int = 20,
         lease: timedelta = LEASE,
+        connections: int = 1,
     ):
         self.uow_factory = uow_factory
         self.transport = transport
         self.mail_from = mail_from
         self.batch_size = batch_size
-        self.min_interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
+        self.rate = RateLimiter(rate_per_second)
         self.retry_delay = retry_delay
         self.mark_every = max(1, mark_every)
         self.lease = lease
+        self.connections = max(1, connections)
 
     def deliver_due(self) -> DeliveryReport:
+        """Send everything that is due, over ``connections`` SMTP connections (1 by default)
+        that stay open for the whole run; the send rate is shared between them."""
         report = DeliveryReport()
         with contextlib.ExitStack() as stack:
-            sender: Sender | None = None
+            senders: list[Sender] = []
+            pool = stack.enter_context(ThreadPoolExecutor(self.connections)) if self.connections > 1 else None
             while True:
                 claimed = self._claim(report)
                 if not claimed:
                     return report
-                if sender is None:
+                if not senders:
                     try:
-                        sender = stack.enter_context(self.transport.session())
+                        senders = self._open(stack)
                     except TransientSendError as exc:
                         self._defer(claimed, str(exc), report)
                         return report
-                if not self._send_batch(sender, claimed, report) or len(claimed) < self.batch_size:
+                shares = [claimed[i :: len(senders)] for i in range(len(senders))]
+                parts = [DeliveryReport() for _ in senders]
+                if pool is None:
+                    connected = [self._send_batch(senders[0], shares[0], parts[0])]
+                else:
+                    connected = list(pool.map(self._send_batch, senders, shares, parts))
+                report.merge(parts)
+                if not all(connected) or len(claimed) < self.batch_size:
                     return report
+
+    def _open(self, stack: contextlib.ExitStack) -> list[Sender]:
+        """The first connection must work; further ones are a bonus (the server may limit them)."""
+        senders = [stack.enter_context(self.transport.session())]
+        for _ in range(self.connections - 1):
+            try:
+                senders.append(stack.enter_context(self.transport.session()))
+            except TransientSendError as exc:
+                log.warning("fewer mail connections than configured", extra={"error": str(exc)[:300]})
+                break
+        return senders
 
     def _claim(self, report: DeliveryReport) -> list[Email]:
         now = utcnow()
@@ -192,7 +225,7 @@ class Mailer:
         sent: list[Email] = []
         try:
             for index, email in enumerate(claimed):
-                started = time.monotonic()
+                self.rate.wait()
                 try:
                     sender.send(build_message(email, self.mail_from))
                 except PermanentSendError as exc:
@@ -213,15 +246,9 @@ class Mailer:
                     if len(sent) >= self.mark_every:
                         self._mark_sent(sent)
                         sent = []
-                self._throttle(started)
             return True
         finally:
             self._mark_sent(sent)
-
-    def _throttle(self, started: float) -> None:
-        remaining = self.min_interval - (time.monotonic() - started)
-        if remaining > 0:
-            time.sleep(remaining)
 
     def _mark_sent(self, emails: list[Email]) -> None:
         if not emails:

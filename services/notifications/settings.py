@@ -36,6 +36,7 @@ class NotificationsSettings:
     retry_max_seconds: float = 1800.0
     mark_every: int = 20  # sent rows marked per transaction
     lease_seconds: float = 300.0  # a claimed row is retried after this if its worker died
+    connections: int = 1  # SMTP connections used side by side, each kept open for a whole run
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "NotificationsSettings":
@@ -78,4 +79,5 @@ class NotificationsSettings:
             retry_max_seconds=settings.number("MAIL_RETRY_MAX", 1800),
             mark_every=settings.integer("MAIL_MARK_EVERY", 20),
             lease_seconds=settings.number("MAIL_LEASE", 300),
+            connections=max(1, settings.integer("SMTP_CONNECTIONS", 1)),
         )

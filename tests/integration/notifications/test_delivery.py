@@ -126,3 +126,15 @@ def test_the_send_rate_is_respected(make_harness, smtp_sink):
     started = time.monotonic()
     assert harness.send().sent == 10
     assert time.monotonic() - started >= 9 / 20
+
+
+def test_several_connections_share_the_work_and_the_rate(make_harness, make_sink):
+    sink = make_sink()
+    harness = make_harness(smtp=sink.env(), env={"BUURT_SMTP_CONNECTIONS": "3", "BUURT_SEND_RATE": "40", "BUURT_MAIL_BATCH_SIZE": "10"})
+    addresses = _confirmations(harness, 24)
+    started = time.monotonic()
+    assert harness.send().sent == 24
+    assert time.monotonic() - started >= 23 / 40  # the rate holds for all connections together
+    assert sorted(str(m["To"]) for m in sink.messages) == sorted(addresses)
+    assert len({peer for peer, _a, _e in sink.sessions}) == 3  # kept open across three batches
+    assert {e.state for e in harness.emails()} == {SENT}
