@@ -65,3 +65,14 @@ def test_transactional_mail_always_goes_the_rest_needs_consent_and_respects_the_
     assert frequency(contact(agenda=WEEKLY), AGENDA) == WEEKLY
     assert frequency(contact(circle_news=NEVER), CIRCLE_NEWS) == NEVER
     assert frequency(contact(), DIGEST) == IMMEDIATELY
+
+
+def test_list_unsubscribe_offers_the_https_url_first_and_a_mailto_only_when_configured():
+    from services.notifications.composer import Links
+
+    plain = Links("https://b.test/intake", "https://b.test/agenda", "https://b.test/notifications", signer())
+    url = plain.unsubscribe("m-1", AGENDA)
+    assert plain.list_unsubscribe(url) == f"<{url}>"
+    with_mailto = Links("https://b.test/intake", "https://b.test/agenda", "https://b.test/notifications", signer(), "uit@b.test")
+    assert with_mailto.list_unsubscribe(url) == f"<{url}>, <mailto:uit@b.test?subject=unsubscribe>"
+    assert plain.erase("tok-123") == "https://b.test/intake/erase/tok-123"
