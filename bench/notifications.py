@@ -19,6 +19,8 @@ the figures show what the service can do, not the limit it is configured to keep
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import socket
 import subprocess
 import sys
@@ -166,11 +168,11 @@ def main() -> None:
         agenda = sample("agenda.agenda.published.v1")
         agenda["themes"].append({**agenda["themes"][0], "slug": "overlast", "rank": 2})
         mailing = typed("agenda.agenda.published.v1", agenda)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         apply(runtime, partial(on_agenda_published, composer=composer), mailing)
-        rendered = time.perf_counter()
+        rendered, cpu_rendered = time.perf_counter(), time.process_time()
         send_all(mailer, args.members)
-        mailed = time.perf_counter()
+        mailed, cpu_mailed = time.perf_counter(), time.process_time()
 
         confirmations = []
         for i in range(args.confirmations):
@@ -184,6 +186,10 @@ def main() -> None:
         send_all(mailer, args.confirmations)
         confirm_mailed = time.perf_counter()
         received = stop_smtp_server(smtp_server)
+        smtp_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        smtp_cpu_seconds = smtp_cpu.ru_utime + smtp_cpu.ru_stime
+        total = args.members + args.confirmations
+        load = os.getloadavg()[0]
 
         print(f"SMTP server received:       {received} of {args.members + args.confirmations} messages "
               f"over {args.connections} connection(s); send rate limit lifted (default 50/s)")
@@ -195,6 +201,14 @@ def main() -> None:
         print(f"  rendered and stored:      {rate(args.confirmations, confirm_rendered - confirm_started)}")
         print(f"  sent by the mailer:       {rate(args.confirmations, confirm_mailed - confirm_rendered)}")
         print(f"  rendered and sent:        {rate(args.confirmations, confirm_mailed - confirm_started)}  overall")
+        # Wall-clock figures depend on what else the machine runs; CPU time per message does not.
+        service_ms = (cpu_mailed - cpu_started) / args.members * 1000
+        render_ms = (cpu_rendered - cpu_started) / args.members * 1000
+        smtp_ms = smtp_cpu_seconds / total * 1000
+        print(f"CPU per message of the mailing: {service_ms:.2f} ms in the service ({render_ms:.2f} rendering and storing, "
+              f"{service_ms - render_ms:.2f} sending and marking), {smtp_ms:.2f} ms in the SMTP server")
+        print(f"  so one core renders and sends {1000 / service_ms:.0f} per second (PostgreSQL's own CPU not counted)")
+        print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
     finally:
         if runtime is not None:
             runtime.engine.dispose()
