@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import smtplib
 import ssl
 from collections.abc import Iterator
 from email.message import Message
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -102,13 +104,26 @@ class SmtpTransport:
             raise TransientSendError(f"cannot use the mail server: {exc!r}") from exc
 
 
+@functools.lru_cache(maxsize=16)
+def _envelope_address(header: str) -> str:
+    return parseaddr(header)[1]
+
+
+@functools.lru_cache(maxsize=4)
+def _smtp_policy(policy):
+    return policy.clone(linesep="\r\n")  # SMTP wants CRLF line ends
+
+
 class _SmtpSender:
     def __init__(self, client: smtplib.SMTP):
         self.client = client
 
     def send(self, message: Message) -> None:
+        # sendmail with the envelope and the flattened bytes, rather than send_message, which
+        # copies the message and parses its address headers again for every e-mail.
+        raw = message.as_bytes(policy=_smtp_policy(message.policy))
         try:
-            refused = self.client.send_message(message)
+            refused = self.client.sendmail(_envelope_address(message["From"]), [message["To"]], raw)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if codes and min(codes) >= 500:
