@@ -279,18 +279,22 @@ class Mailer:
                 .where(Email.id.in_([e.id for e in emails]))
                 .values(state=SENT, sent_at=now, next_attempt_at=None, last_error=None)
             )
-            for email in emails:
-                uow.publish(
-                    "notifications.email.sent.v1",
-                    subject=email.id,
-                    data={
-                        "email_id": email.id,
-                        "template": email.template,
-                        "member_id": email.member_id,
-                        "event_id": email.event_id,
-                        "sent_at": isoformat(now),
-                    },
-                )
+            uow.publish_many(
+                "notifications.email.sent.v1",
+                [
+                    (
+                        email.id,
+                        {
+                            "email_id": email.id,
+                            "template": email.template,
+                            "member_id": email.member_id,
+                            "event_id": email.event_id,
+                            "sent_at": isoformat(now),
+                        },
+                    )
+                    for email in emails
+                ],
+            )
             uow.commit()
 
     def _mark_failed(self, email: Email, error: str) -> None:
