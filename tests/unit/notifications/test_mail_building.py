@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from services.notifications.mailer import backoff, build_message
+from services.notifications.mailer import backoff
+from services.notifications.mime import build_message
 from services.notifications.models import Email
 from services.notifications.settings import NotificationsSettings
 from shared.config import ConfigurationError, Settings
