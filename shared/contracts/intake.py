@@ -20,6 +20,8 @@ class SubmissionReceivedSchema(Schema):
     confirmation_token = fields.String(required=True, validate=validate.Length(min=10, max=1000))
     submitted_at = Timestamp(required=True)
     resend = fields.Boolean(load_default=False)
+    # A signed token intake verifies on <intake>/erase/<token>; every e-mail carries that link.
+    erasure_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=10, max=1000))
 
 
 class ThemedTextSchema(Schema):
@@ -75,6 +77,7 @@ class SubmissionConfirmedSchema(Schema):
     expertise = fields.Nested(ThemedTextSchema, load_default=None, allow_none=True)
     practice_example = fields.Nested(PracticeExampleSchema, load_default=None, allow_none=True)
     consents = fields.Nested(ConsentsSchema, required=True)
+    erasure_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=10, max=1000))
 
 
 class MemberErasedSchema(Schema):

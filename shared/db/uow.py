@@ -58,28 +58,39 @@ class UnitOfWork:
         causation: Event | None = None,
     ) -> Event:
         """Validate the payload and add the event to the outbox, in this transaction."""
+        return self.publish_many(event_type, [(subject, data)], causation)[0]
+
+    def publish_many(
+        self,
+        event_type: str,
+        items: list[tuple[str, dict[str, Any]]],
+        causation: Event | None = None,
+    ) -> list[Event]:
+        """Several events of one type, each (subject, data), in one INSERT: for producers that
+        announce many things at once (the mailer, one event per e-mail sent)."""
         if contract(event_type).producer != self.service:
             raise ContractError(event_type, f"only {contract(event_type).producer} may publish this type")
-        payload = validate_outgoing(event_type, data)
         correlation_id = current_correlation_id() or (causation.correlationid if causation else None)
-        event = Event(
-            type=event_type,
-            source=f"/{self.service}",
-            subject=subject,
-            data=payload,
-            correlationid=correlation_id or str(uuid.uuid4()),
-            causationid=causation.id if causation else None,
-        )
-        self.session.execute(
-            insert(self.tables.outbox).values(
-                event_id=event.id,
-                event_type=event.type,
-                envelope=event.to_json(),
-                created_at=utcnow(),
+        events = [
+            Event(
+                type=event_type,
+                source=f"/{self.service}",
+                subject=subject,
+                data=validate_outgoing(event_type, data),
+                correlationid=correlation_id or str(uuid.uuid4()),
+                causationid=causation.id if causation else None,
             )
+            for subject, data in items
+        ]
+        if not events:
+            return []
+        now = utcnow()
+        self.session.execute(
+            insert(self.tables.outbox),
+            [{"event_id": e.id, "event_type": e.type, "envelope": e.to_json(), "created_at": now} for e in events],
         )
-        self._pending_events += 1
-        return event
+        self._pending_events += len(events)
+        return events
 
     def commit(self) -> None:
         if self._pending_events and self._notify_with_sql:
