@@ -70,7 +70,7 @@ def make_limiter(app: Flask, own: IntakeSettings) -> Limiter:
         RATELIMIT_ENABLED=own.rate_limit_enabled,
         RATELIMIT_STORAGE_URI=own.rate_limit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
-        RATELIMIT_KEY_PREFIX="buurt-intake",
+        RATELIMIT_KEY_PREFIX=own.rate_limit_key_prefix,
         # A broken Redis must not stop people from filling in the form.
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,

@@ -19,6 +19,7 @@ class IntakeSettings:
     min_fill_seconds: float
     rate_limit_enabled: bool
     rate_limit_storage_uri: str
+    rate_limit_key_prefix: str
     submit_rate_limit: str
     resend_rate_limit: str
     erase_rate_limit: str
@@ -37,6 +38,7 @@ class IntakeSettings:
             min_fill_seconds=settings.number("MIN_FILL_SECONDS", 3),
             rate_limit_enabled=settings.flag("RATE_LIMIT_ENABLED", True),
             rate_limit_storage_uri=settings.value("RATE_LIMIT_STORAGE_URI", "memory://"),
+            rate_limit_key_prefix=settings.value("RATE_LIMIT_KEY_PREFIX", "buurt-intake"),
             submit_rate_limit=settings.value("SUBMIT_RATE_LIMIT", "10 per minute;100 per hour"),
             resend_rate_limit=settings.value("RESEND_RATE_LIMIT", "5 per hour"),
             erase_rate_limit=settings.value("ERASE_RATE_LIMIT", "10 per hour"),
