@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from tests.integration.intake.test_form import filled_form, post_form
@@ -54,7 +55,7 @@ def test_redis_storage_shares_the_budget_between_processes(make_intake):
     # Two apps stand in for two gunicorn workers; only Redis can make them agree.
     env = {
         "BUURT_INTAKE_SUBMIT_RATE_LIMIT": "2 per minute",
-        "BUURT_INTAKE_RATE_LIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "BUURT_INTAKE_RATE_LIMIT_STORAGE_URI": os.environ.get("BUURT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "BUURT_INTAKE_RATE_LIMIT_KEY_PREFIX": f"buurt-test-{uuid.uuid4().hex}",
     }
     first, second = make_intake(**env), make_intake(**env)
