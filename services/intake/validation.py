@@ -251,7 +251,10 @@ def flatten(messages: Any, prefix: str = "") -> Errors:
     if isinstance(messages, Mapping):
         flat: Errors = {}
         for key, value in messages.items():
-            path = prefix if key == "_schema" and prefix else f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "_body"  # an error about the object as a whole
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
             for name, texts in flatten(value, path).items():
                 flat.setdefault(name, []).extend(texts)
         return flat
