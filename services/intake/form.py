@@ -79,7 +79,10 @@ class FormState:
 
     def summary(self) -> list[tuple[str, str, str]]:
         """(anchor, label, message) for every error, in the order of the form."""
-        order = {name: i for i, name in enumerate([*FIELD_LABELS, *(f"learning_questions.{i}" for i in range(MAX_QUESTIONS))])}
+        fields = list(FIELD_LABELS)
+        at = fields.index("needs.choices")  # the questions come between knowledge and needs
+        fields[at:at] = [f"learning_questions.{i}" for i in range(MAX_QUESTIONS)]
+        order = {name: i for i, name in enumerate(["_form", *fields])}
         items = []
         for path in sorted(self.errors, key=lambda p: order.get(p, len(order))):
             label = _question_label(path) if path.startswith("learning_questions.") else FIELD_LABELS.get(path, "")

@@ -190,10 +190,9 @@ class SubmissionSchema(StrictSchema):
     role = _choice(ROLES, required=True)
     role_other = Text(MAX_SHORT, load_default=None, metadata={"description": "Required when role is 'anders'."})
     organisation = Text(MAX_SHORT, load_default=None)
-    municipality = fields.String(
+    municipality = Text(
+        MAX_SHORT,
         required=True,
-        error_messages={"required": m.REQUIRED, "null": m.REQUIRED, "invalid": m.NOT_TEXT},
-        validate=validate.Length(max=MAX_SHORT, error=m.TOO_LONG),
         metadata={"description": "CBS code of the municipality (GM0363), or its name or a common alias (Den Haag)."},
     )
     neighbourhood = Text(MAX_SHORT, load_default=None)

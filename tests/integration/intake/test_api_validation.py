@@ -49,6 +49,7 @@ BROKEN = [
     ("role other without text", _set("role_other", ""), "role_other"),
     ("organisation too long", _set("organisation", "x" * 201), "organisation"),
     ("missing municipality", _set("municipality", _DELETE), "municipality"),
+    ("blank municipality", _set("municipality", "  "), "municipality"),
     ("invalid municipality code", _set("municipality", "GM9999"), "municipality"),
     ("unknown municipality name", _set("municipality", "Atlantis"), "municipality"),
     ("neighbourhood too long", _set("neighbourhood", "x" * 201), "neighbourhood"),

@@ -74,3 +74,8 @@ def test_the_render_clock_spots_fast_and_forged_posts():
     time.sleep(2.05)
     assert clock.trap({"rendered": stamp}) is None
     assert clock.valid_stamp(stamp) == stamp and clock.valid_stamp("nonsense") is None
+
+
+def test_the_summary_follows_the_order_of_the_form():
+    errors = {"consents.contact": ["c"], "learning_questions.0": ["q"], "needs.choices": ["n"], "name": ["a"]}
+    assert [message for _anchor, _label, message in FormState(errors=errors).summary()] == ["a", "q", "n", "c"]
