@@ -87,6 +87,9 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     _limit_endpoints(app, resends, ("submissions.Resend", "pages.resend"))
     _limit_endpoints(app, erasures, ("erasure.erase",))
     install_intake_errors(app)
+    # flask-smorest's own error and pagination schemas describe nothing this API sends.
+    for unused in ("Error", "PaginationMetadata"):
+        api.spec.components.schemas.pop(unused, None)
     return app
 
 

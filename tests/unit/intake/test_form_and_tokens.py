@@ -79,3 +79,10 @@ def test_the_render_clock_spots_fast_and_forged_posts():
 def test_the_summary_follows_the_order_of_the_form():
     errors = {"consents.contact": ["c"], "learning_questions.0": ["q"], "needs.choices": ["n"], "name": ["a"]}
     assert [message for _anchor, _label, message in FormState(errors=errors).summary()] == ["a", "q", "n", "c"]
+
+
+def test_the_committed_openapi_document_matches_the_code():
+    from services.intake import openapi
+
+    assert openapi.main(["--check"]) == 0, "run: python -m services.intake.openapi"
+    assert openapi.render(openapi.document()) == openapi.render(openapi.document())  # deterministic
