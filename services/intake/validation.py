@@ -8,6 +8,7 @@ return them as they are and the form can put each one beside its field.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates, validates_schema
@@ -268,11 +269,17 @@ def flatten(messages: Any, prefix: str = "") -> Errors:
     return {prefix or "_body": [str(messages)]}
 
 
+@cache
+def _schema() -> SubmissionSchema:
+    # Made once, on first use: a schema holds no state between loads, and making one is not cheap.
+    return SubmissionSchema()
+
+
 def validate_submission(body: Any) -> tuple[dict[str, Any] | None, Errors]:
     """(answers, {}) when the body is a valid submission, else (None, errors by field path)."""
     if not isinstance(body, Mapping):
         return None, {"_body": [str(m.INVALID_BODY)]}
     try:
-        return SubmissionSchema().load(body), {}
+        return _schema().load(body), {}
     except ValidationError as error:
         return None, flatten(error.messages)
