@@ -5,6 +5,12 @@ fresh PostgreSQL databases that this script creates and drops. 16 clients keep o
 each in flight over keep-alive connections. The two endpoints take turns in several
 rounds, so noise from other work on the machine falls on both alike.
 
+The reference validates a two-field body and commits one row plus one outbox row with the
+relay's NOTIFY, as the platform's unit of work does (bench/intake_reference.py). Intake does
+what a submission needs on top: the whole questionnaire validated, the member upserted, three
+signed tokens, the event checked against its contract, and the web app's security, metrics
+and correlation hooks.
+
 Rate limiting is switched off for intake (BUURT_INTAKE_RATE_LIMIT_ENABLED=false): all load
 comes from one address, and the limiter would answer 429 instead of measuring the endpoint.
 
@@ -47,6 +53,7 @@ class Target:
     pythonpath: str | None = None
     port: int = 0
     process: subprocess.Popen | None = None
+    log: Path | None = None
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
     errors: int = 0
@@ -104,14 +111,17 @@ def start(target: Target, database: str) -> None:
     args += ["--access-logfile", "/dev/null"]
     if target.pythonpath:
         args += ["--pythonpath", target.pythonpath]
-    target.process = subprocess.Popen([*args, target.app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    target.log = Path(env["BUURT_DATA_DIR"]) / f"{target.name}.log"
+    target.log.parent.mkdir(parents=True, exist_ok=True)
+    with target.log.open("wb") as log:
+        target.process = subprocess.Popen([*args, target.app], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_up(target: Target, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if target.process.poll() is not None:
-            raise RuntimeError(f"{target.name} exited: {target.process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"{target.name} exited: {target.log.read_text(errors='replace')[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", target.port), timeout=0.5):
                 return
@@ -128,6 +138,8 @@ async def _request(reader, writer, port: int, path: str, body: bytes) -> int:
     writer.write(head + body)
     await writer.drain()
     status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("the server closed the keep-alive connection")
     length = 0
     while True:
         line = await reader.readline()
@@ -153,9 +165,10 @@ async def _load(target: Target, clients: int, seconds: float, counter, record: b
                 try:
                     status = await _request(reader, writer, target.port, target.path, body)
                 except (ConnectionError, asyncio.IncompleteReadError):
+                    # A keep-alive connection the server let go: open a new one and send again.
                     writer.close()
                     reader, writer = await asyncio.open_connection("127.0.0.1", target.port)
-                    status = 0
+                    status = await _request(reader, writer, target.port, target.path, body)
                 elapsed = time.perf_counter() - started
                 if record:
                     target.latencies.append(elapsed)
@@ -176,8 +189,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured turn")
-    parser.add_argument("--rounds", type=int, default=3, help="turns per endpoint, alternating")
+    parser.add_argument("--seconds", type=float, default=6.0, help="length of each measured turn")
+    parser.add_argument("--rounds", type=int, default=5, help="turns per endpoint, alternating")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load before the first turn")
     options = parser.parse_args()
@@ -196,6 +209,10 @@ def main() -> int:
         for name in databases.values():
             run_admin(f'CREATE DATABASE "{name}"')
         upgrade("intake", database_url(databases["intake"]))
+        sys.path.insert(0, str(ROOT / "bench"))
+        import intake_reference
+
+        intake_reference.create_tables(database_url(databases["reference"]))
         for target in targets:
             start(target, databases[target.name])
         for target in targets:
@@ -205,6 +222,11 @@ def main() -> int:
         for _ in range(options.rounds):
             for target in targets:
                 asyncio.run(_load(target, options.clients, options.seconds, counter, record=True))
+    except Exception:
+        for target in targets:
+            if target.log and target.log.exists():
+                print(f"--- {target.name} log ---\n{target.log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+        raise
     finally:
         for target in targets:
             if target.process and target.process.poll() is None:

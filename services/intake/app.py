@@ -83,9 +83,10 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     api.register_blueprint(submissions_api)
     app.register_blueprint(pages)
     app.register_blueprint(erasure_pages)
-    _limit_endpoints(app, submissions, ("submissions.Submissions", "pages.submit"))
-    _limit_endpoints(app, resends, ("submissions.Resend", "pages.resend"))
-    _limit_endpoints(app, erasures, ("erasure.erase",))
+    if own.rate_limit_enabled:  # switched off, the limits would still be looked up on every request
+        _limit_endpoints(app, submissions, ("submissions.Submissions", "pages.submit"))
+        _limit_endpoints(app, resends, ("submissions.Resend", "pages.resend"))
+        _limit_endpoints(app, erasures, ("erasure.erase",))
     install_intake_errors(app)
     # flask-smorest's own error and pagination schemas describe nothing this API sends.
     for unused in ("Error", "PaginationMetadata"):

@@ -79,6 +79,17 @@ def _known_theme(slug: str) -> None:
         raise ValidationError(str(m.UNKNOWN_THEME))
 
 
+_EMAIL = validate.Email()
+
+
+def _email_address(value: str) -> None:
+    # marshmallow's Email formats its message on every call; ours is translated only when needed.
+    try:
+        _EMAIL(value)
+    except ValidationError:
+        raise ValidationError(str(m.EMAIL)) from None
+
+
 def _unique(values: list[str]) -> None:
     if len(set(values)) != len(values):
         raise ValidationError(str(m.DUPLICATE))
@@ -183,7 +194,7 @@ class SubmissionSchema(StrictSchema):
     name = Text(MAX_NAME, required=True, metadata={"description": "How we address you in e-mails."})
     email = fields.String(
         required=True,
-        validate=[validate.Length(max=MAX_EMAIL, error=m.TOO_LONG), validate.Email(error=m.EMAIL)],
+        validate=[validate.Length(max=MAX_EMAIL, error=m.TOO_LONG), _email_address],
         error_messages={"required": m.REQUIRED, "null": m.REQUIRED, "invalid": m.EMAIL},
         metadata={"format": "email"},
     )
