@@ -132,3 +132,15 @@ def test_the_whole_platform_reports_back(make_platform, smtp_sink):
             return uow.session.get(ErasureReport, (erasure_id, "matching"))
 
     wait_until(matching_reported, timeout=30, message="matching's erasure report")
+
+
+def test_the_operator_command_erases_and_gives_the_status_page(intake):
+    from services.intake.operator import erase_by_email
+
+    _, _, member_id = _member_with_history(intake, email="cli@example.org")
+    done = erase_by_email("CLI@example.org", intake.runtime.settings)
+
+    assert done is not None and done.status_url.startswith("http://buurt.test/intake/erasures/")
+    assert intake.counts()["members"] == 0
+    assert intake.client.get(done.status_url.removeprefix("http://buurt.test/intake")).status_code == 200
+    assert erase_by_email("cli@example.org", intake.runtime.settings) is None

@@ -163,7 +163,7 @@ def test_security_headers_on_pages_and_api(intake):
         csp = headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_pages_use_no_inline_script_or_style(intake):
@@ -175,12 +175,24 @@ def test_pages_use_no_inline_script_or_style(intake):
         assert not re.search(r"\son[a-z]+=", html)
 
 
-def test_cookies_are_secure_in_production(make_intake):
-    intake = make_intake(BUURT_ENV="production", BUURT_SECRET_KEY="p" * 40)
-    response = intake.client.get("/", base_url="https://buurt.test")
+def test_cookies_are_secure_in_production_and_the_form_works_over_https(make_intake):
+    intake = make_intake(BUURT_ENV="production", BUURT_SECRET_KEY="p" * 40, BUURT_INTAKE_MIN_FILL_SECONDS="0")
+    client = intake.client
+    response = client.get("/", base_url="https://buurt.test")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "max-age" in response.headers["Strict-Transport-Security"]
+
+    html = response.get_data(as_text=True)
+    hidden = {name: re.search(rf'name="{name}" value="([^"]+)"', html).group(1) for name in ("csrf_token", "rendered")}
+    data = MultiDict(filled_form())
+    for name, value in hidden.items():
+        data[name] = value
+    # Referrer-Policy same-origin: the browser sends our own page as Referer, which CSRF checks on HTTPS.
+    posted = client.post("/", data=data, base_url="https://buurt.test", headers={"Referer": "https://buurt.test/"})
+    assert posted.status_code == 303, posted.get_data(as_text=True)[:500]
+    refused = client.post("/", data=data, base_url="https://buurt.test", headers={"Referer": "https://evil.example/"})
+    assert refused.status_code == 400
 
 
 def test_municipality_suggestions_for_the_script(intake):
