@@ -127,7 +127,7 @@ def submit(
                 "expires_at": now + key.ttl,
             },
         )
-    uow.publish(RECEIVED_EVENT, subject=submission.id, data=received_event_data(submission, member, tokens, now, resend=False))
+    uow.publish(RECEIVED_EVENT, subject=submission.id, data=received_event_data(submission, member, tokens, resend=False))
     uow.commit()
     return Accepted(submission.id, 201, body, replayed=False)
 
@@ -174,7 +174,7 @@ def _member_for(uow: UnitOfWork, answers: dict[str, Any], now: datetime) -> Memb
     return Member(**values)
 
 
-def received_event_data(submission: Submission, member: Member, tokens: Tokens, now: datetime, resend: bool) -> dict[str, Any]:
+def received_event_data(submission: Submission, member: Member, tokens: Tokens, resend: bool) -> dict[str, Any]:
     return {
         "submission_id": submission.id,
         "member_id": member.id,
@@ -182,7 +182,7 @@ def received_event_data(submission: Submission, member: Member, tokens: Tokens, 
         "name": member.name,
         "language": submission.language,
         "confirmation_token": tokens.confirm.sign(submission.id),
-        "submitted_at": isoformat(submission.created_at if not resend else now),
+        "submitted_at": isoformat(submission.created_at),
         "resend": resend,
         "erasure_token": tokens.erase.sign(member.id),
     }
@@ -205,7 +205,7 @@ def resend_confirmation(
     member = uow.session.get(Member, submission.member_id)
     submission.resend_count += 1
     submission.last_sent_at = now
-    uow.publish(RECEIVED_EVENT, subject=submission.id, data=received_event_data(submission, member, tokens, now, resend=True))
+    uow.publish(RECEIVED_EVENT, subject=submission.id, data=received_event_data(submission, member, tokens, resend=True))
     uow.commit()
 
 

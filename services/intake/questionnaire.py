@@ -1,11 +1,12 @@
-"""The options of the questionnaire's choice questions, with their labels for people."""
+"""The options of the questionnaire's choice questions, with their labels for people.
+
+The option values themselves are the contract's (shared.contracts.fields and .intake); a unit
+test checks that every one of them has a label here.
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-
-from shared.contracts.fields import LANGUAGES, ROLES
-from shared.contracts.intake import KNOWLEDGE_SOURCES, NEEDS
 
 MAX_NAME = 200
 MAX_EMAIL = 320
