@@ -118,7 +118,8 @@ class Submissions(MethodView):
         headers = {"Location": url_for("submissions.SubmissionStatus", submission_id=accepted.submission_id)}
         if accepted.replayed:
             headers["Idempotent-Replayed"] = "true"
-        return accepted.body, accepted.status_code, headers
+        # A ready Response: the body is already in its documented shape, so no schema dump is needed.
+        return Response(json.dumps(accepted.body), accepted.status_code, headers, mimetype="application/json")
 
 
 def _owner_check(submission_id: str, token: str) -> Response | None:

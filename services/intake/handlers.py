@@ -6,16 +6,12 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import insert
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.expression import Executable
 
+from services.intake import store
 from services.intake.models import IdempotencyRecord, Member, Submission
 from services.intake.tokens import Tokens
 from shared import reference
@@ -97,43 +93,15 @@ def submit(
         earlier = _earlier_answer(uow, key, now)
         if earlier is not None:
             return earlier
-    member = _member_for(uow, answers, now)
-    submission = Submission(
-        id=str(uuid.uuid4()),
-        member_id=member.id,
-        status=PENDING,
-        answers={k: v for k, v in answers.items() if k not in ("email", "name")},
-        language=answers["language"],
-        created_at=now,
-        last_sent_at=now,
-        resend_count=0,
-    )
-    # Core inserts: the new rows need no identity-map bookkeeping, and each is one round trip.
-    _, insert_submission, insert_key = _statements(uow.session.get_bind().dialect.name)
     # Straight on the session's connection: Core statements need none of the ORM's execution machinery.
     connection = uow.session.connection()
-    connection.execute(insert_submission, _columns(submission))
+    member, submission = store.add_submission(connection, answers, PENDING, now)
     body = {"id": submission.id, "status": PENDING, "status_token": tokens.status.sign(submission.id)}
     if key is not None:
-        connection.execute(
-            insert_key,
-            {
-                "key": key.value,
-                "request_hash": key.request_hash,
-                "submission_id": submission.id,
-                "status_code": 201,
-                "response": body,
-                "created_at": now,
-                "expires_at": now + key.ttl,
-            },
-        )
+        store.add_idempotency_key(connection, key.value, key.request_hash, submission.id, body, now, now + key.ttl)
     uow.publish(RECEIVED_EVENT, subject=submission.id, data=received_event_data(submission, member, tokens, resend=False))
     uow.commit()
     return Accepted(submission.id, 201, body, replayed=False)
-
-
-def _columns(row: Any) -> dict[str, Any]:
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
 
 
 def _earlier_answer(uow: UnitOfWork, key: IdempotencyKey, now: datetime) -> Accepted | None:
@@ -147,31 +115,6 @@ def _earlier_answer(uow: UnitOfWork, key: IdempotencyKey, now: datetime) -> Acce
     if record.request_hash != key.request_hash:
         raise IdempotencyKeyReused(key.value)
     return Accepted(record.submission_id, record.status_code, dict(record.response), replayed=True)
-
-
-@cache
-def _statements(dialect: str) -> tuple[Executable, Executable, Executable]:
-    """The submit path's statements, built once per dialect: only their parameters change per request."""
-    members = Member.__table__
-    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(members)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[members.c.email], set_={"name": upsert.excluded.name, "language": upsert.excluded.language}
-    ).returning(members.c.id)
-    return upsert, insert(Submission.__table__), insert(IdempotencyRecord.__table__)
-
-
-def _member_for(uow: UnitOfWork, answers: dict[str, Any], now: datetime) -> Member:
-    """The member with this e-mail address, made now if new; the latest name and language win.
-
-    One INSERT ... ON CONFLICT statement: two submissions with one new address at the same
-    moment both land on the one member (the second waits for the first to commit), with no
-    unique-constraint error and one database round trip instead of two.
-    """
-    upsert = _statements(uow.session.get_bind().dialect.name)[0]
-    values = {"id": str(uuid.uuid4()), "email": answers["email"], "name": answers["name"], "language": answers["language"], "created_at": now}
-    values["id"] = uow.session.connection().execute(upsert, values).scalar_one()
-    # Built rather than loaded: the event needs these values, and they are what the row now holds.
-    return Member(**values)
 
 
 def received_event_data(submission: Submission, member: Member, tokens: Tokens, resend: bool) -> dict[str, Any]:
