@@ -1,53 +1,39 @@
-"""Request and response schemas of intake's JSON API."""
+"""Response and query schemas of intake's JSON API (the request body is services.intake.validation)."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
-
-from shared import reference
-from shared.contracts.fields import LANGUAGES, ROLES
-
-MAX_QUESTION = 500
-
-
-class SubmissionRequestSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
-    language = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    municipality_code = fields.String(required=True)
-    learning_questions = fields.List(
-        fields.String(validate=validate.Length(min=1, max=MAX_QUESTION)),
-        required=True,
-        validate=validate.Length(min=1, max=5),
-    )
-    consent_contact = fields.Boolean(required=True)
-
-    @validates("municipality_code")
-    def _known_municipality(self, value: str, **_kwargs) -> None:
-        if value.upper() not in reference.municipalities():
-            raise ValidationError("Unknown municipality code; use a CBS code such as GM0363.")
-
-    @validates("consent_contact")
-    def _consent_given(self, value: bool, **_kwargs) -> None:
-        if value is not True:
-            raise ValidationError("Consent to be contacted is required.")
+from marshmallow import Schema, fields
 
 
 class SubmissionCreatedSchema(Schema):
-    id = fields.String(required=True)
-    status = fields.String(required=True)
+    id = fields.String(required=True, metadata={"description": "The submission's id."})
+    status = fields.String(required=True, metadata={"description": "Always 'pending': the e-mail address must be confirmed."})
+    status_token = fields.String(
+        required=True, metadata={"description": "Signed token for GET /api/v1/submissions/{id} and for asking the e-mail again."}
+    )
 
 
 class SubmissionStatusSchema(Schema):
     id = fields.String(required=True)
-    status = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "pending or confirmed"})
     created_at = fields.AwareDateTime(required=True)
     confirmed_at = fields.AwareDateTime(allow_none=True)
 
 
 class TokenQuerySchema(Schema):
-    token = fields.String(required=True)
+    token = fields.String(required=True, metadata={"description": "The status token from the POST answer, or the confirmation token."})
+
+
+class ResendAcceptedSchema(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "'resent': a new confirmation e-mail is on its way."})
+
+
+class MunicipalityQuerySchema(Schema):
+    q = fields.String(required=True, metadata={"description": "What the person typed: part of a name, an alias or a CBS code."})
+
+
+class MunicipalitySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "CBS code, e.g. GM0363"})
+    name = fields.String(required=True)
+    province = fields.String(required=True)

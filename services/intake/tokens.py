@@ -1,7 +1,8 @@
-"""Signed, expiring tokens for the links in e-mails."""
+"""Signed, expiring tokens for the links in e-mails and on pages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -23,8 +24,30 @@ class TokenSigner:
 
     def verify(self, token: str) -> str:
         try:
-            return self._serializer.loads(token, max_age=int(self.max_age.total_seconds()))
+            subject = self._serializer.loads(token, max_age=int(self.max_age.total_seconds()))
         except SignatureExpired as exc:
             raise InvalidToken(expired=True) from exc
         except BadSignature as exc:
             raise InvalidToken(expired=False) from exc
+        if not isinstance(subject, str):
+            raise InvalidToken(expired=False)
+        return subject
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """One signer per purpose: a token for one purpose never works for another."""
+
+    confirm: TokenSigner  # the confirmation link in the e-mail
+    status: TokenSigner  # the submitter's own view of a submission (API answer, "check your e-mail" page)
+    erase: TokenSigner  # the erasure link in every e-mail, for a member id
+    erasure_status: TokenSigner  # the erasure status page, for an erasure id
+
+    @classmethod
+    def create(cls, secret_key: str, confirm_max_age: timedelta, status_max_age: timedelta, erase_max_age: timedelta) -> "Tokens":
+        return cls(
+            confirm=TokenSigner(secret_key, "confirm", confirm_max_age),
+            status=TokenSigner(secret_key, "status", status_max_age),
+            erase=TokenSigner(secret_key, "erase", erase_max_age),
+            erasure_status=TokenSigner(secret_key, "erasure-status", status_max_age),
+        )

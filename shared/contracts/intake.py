@@ -8,6 +8,22 @@ from shared.contracts.fields import ROLES, Id, Language, ThemeSlug, Timestamp
 
 MAX_TEXT = 2000
 
+# The answer options of the questionnaire's multiple-choice questions (stable slugs).
+KNOWLEDGE_SOURCES = (
+    "collega",
+    "netwerkbijeenkomsten",
+    "kennisinstituten",
+    "vakliteratuur",
+    "training",
+    "sociale-media",
+    "bewoners",
+    "anders",
+)
+NEEDS = ("training", "intervisie", "praktijkvoorbeelden", "onderzoek", "netwerk", "hulpmiddelen", "anders")
+
+# A signed token for the member id: notifications turns it into the erasure link of every e-mail.
+ERASURE_TOKEN = {"load_default": None, "allow_none": True, "validate": validate.Length(min=10, max=1000)}
+
 
 class SubmissionReceivedSchema(Schema):
     """A submission was stored as pending; notifications sends the confirmation e-mail."""
@@ -20,8 +36,7 @@ class SubmissionReceivedSchema(Schema):
     confirmation_token = fields.String(required=True, validate=validate.Length(min=10, max=1000))
     submitted_at = Timestamp(required=True)
     resend = fields.Boolean(load_default=False)
-    # A signed token intake verifies on <intake>/erase/<token>; every e-mail carries that link.
-    erasure_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=10, max=1000))
+    erasure_token = fields.String(**ERASURE_TOKEN)
 
 
 class ThemedTextSchema(Schema):
@@ -70,14 +85,14 @@ class SubmissionConfirmedSchema(Schema):
     province_code = fields.String(required=True, validate=validate.Regexp(r"^PV\d{2}$"))
     province = fields.String(required=True)
     neighbourhood = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    urgent_issues = fields.Nested(ThemedTextSchema, load_default=None, allow_none=True)
+    urgent_issues = fields.Nested(ThemedTextSchema, required=True)
     knowledge_sources = fields.Nested(ChoicesSchema, load_default=dict)
     learning_questions = fields.List(fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1, max=5))
     needs = fields.Nested(ChoicesSchema, load_default=dict)
     expertise = fields.Nested(ThemedTextSchema, load_default=None, allow_none=True)
     practice_example = fields.Nested(PracticeExampleSchema, load_default=None, allow_none=True)
     consents = fields.Nested(ConsentsSchema, required=True)
-    erasure_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=10, max=1000))
+    erasure_token = fields.String(**ERASURE_TOKEN)
 
 
 class MemberErasedSchema(Schema):

@@ -8,6 +8,7 @@ to a v1 event without breaking anyone. A breaking change is a new type (``.v2``)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
@@ -90,9 +91,16 @@ def produced_by(service: str) -> list[str]:
     return [c.type for c in _CONTRACTS if c.producer == service]
 
 
+@cache
+def _schema(event_type: str, unknown: str) -> Schema:
+    # One instance per type and mode, made on first use: a marshmallow schema keeps no state
+    # between loads, and building one (it deep-copies its fields) costs more than the check.
+    return contract(event_type).schema(unknown=unknown)
+
+
 def validate_outgoing(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """Strict check for producers; returns the payload in its canonical JSON form."""
-    schema = contract(event_type).schema(unknown=RAISE)
+    schema = _schema(event_type, RAISE)
     try:
         return schema.dump(schema.load(data))
     except ValidationError as exc:
@@ -101,7 +109,7 @@ def validate_outgoing(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def validate_incoming(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """Tolerant check for consumers; returns typed values (datetimes, not strings)."""
-    schema = contract(event_type).schema(unknown=EXCLUDE)
+    schema = _schema(event_type, EXCLUDE)
     try:
         return schema.load(data)
     except ValidationError as exc:

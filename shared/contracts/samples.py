@@ -20,6 +20,7 @@ _SAMPLES: dict[str, dict[str, Any]] = {
         "confirmation_token": "eyJzIjoiNGI3ZTJjMWEifQ.signature",
         "submitted_at": _AT,
         "resend": False,
+        "erasure_token": "ImE5ZDBjNmE1MiI.erase-signature",
     },
     "intake.submission.confirmed.v1": {
         "submission_id": _SUBMISSION,
@@ -54,6 +55,7 @@ _SAMPLES: dict[str, dict[str, Any]] = {
         },
         "practice_example": None,
         "consents": {"contact": True, "peer_introductions": True, "publish_example": False},
+        "erasure_token": "ImE5ZDBjNmE1MiI.erase-signature",
     },
     "intake.member.erased.v1": {"member_id": _MEMBER, "erasure_id": _ERASURE, "erased_at": _AT},
     "matching.submission.classified.v1": {

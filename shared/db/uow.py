@@ -22,6 +22,9 @@ from shared.db.outbox_signal import CHANNEL, OutboxSignal
 from shared.logs import current_correlation_id
 
 
+_NOTIFY = text(f"NOTIFY {CHANNEL}")
+
+
 class UnitOfWork:
     def __init__(
         self,
@@ -37,6 +40,7 @@ class UnitOfWork:
         self._signal = signal
         self._notify_with_sql = notify_with_sql
         self._pending_events = 0
+        self._insert_outbox = insert(tables.outbox)
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
@@ -85,8 +89,10 @@ class UnitOfWork:
         if not events:
             return []
         now = utcnow()
-        self.session.execute(
-            insert(self.tables.outbox),
+        # Parameters at execution, not .values(), on the session's own connection (same transaction):
+        # the statement is compiled once and skips the ORM's execution machinery, which it does not need.
+        self.session.connection().execute(
+            self._insert_outbox,
             [{"event_id": e.id, "event_type": e.type, "envelope": e.to_json(), "created_at": now} for e in events],
         )
         self._pending_events += len(events)
@@ -95,7 +101,7 @@ class UnitOfWork:
     def commit(self) -> None:
         if self._pending_events and self._notify_with_sql:
             # Delivered by PostgreSQL only if and when this transaction commits.
-            self.session.execute(text(f"NOTIFY {CHANNEL}"))
+            self.session.connection().execute(_NOTIFY)
         self.session.commit()
         if self._pending_events:
             self._pending_events = 0

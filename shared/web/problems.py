@@ -87,14 +87,18 @@ def http_exception_response(error: HTTPException) -> Response:
 
 
 class ProblemSchema(Schema):
-    """RFC 7807 problem details, as every API error is answered."""
+    """RFC 7807 problem details (application/problem+json), as every API error is answered."""
 
-    type = fields.String(required=True, metadata={"description": "A URI for the kind of problem, or about:blank"})
+    type = fields.String(required=True, metadata={"description": "A URI naming the kind of problem, or about:blank."})
     title = fields.String(required=True)
     status = fields.Integer(required=True)
-    detail = fields.String()
+    detail = fields.String(metadata={"description": "Explanation for people, in Dutch or English by Accept-Language."})
     instance = fields.String()
-    errors = fields.Dict(metadata={"description": "Per-field messages, keyed by field name"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Per field path (e.g. 'urgent_issues.text', 'learning_questions.2'), the messages to show beside it."},
+    )
 
 
 class ProblemApi(Api):

@@ -9,13 +9,17 @@ CONFIRM_LINK = re.compile(r"https?://\S+/confirm/[\w.\-]+")
 
 
 def minimal_submission(email: str, question: str = "Hoe pak je zwerfvuil en hangjongeren bij ons op het plein aan?") -> dict:
+    """The smallest valid body for POST /intake/api/v1/submissions: only the required answers."""
     return {
         "name": "Test Buurtmaker",
         "email": email,
         "role": "buurtmaker",
-        "municipality_code": "GM0363",
+        "municipality": "GM0363",
+        "urgent_issues": {"text": "Zwerfvuil op straat en overlast op het plein.", "themes": []},
+        "knowledge_sources": {"choices": ["collega"]},
         "learning_questions": [question],
-        "consent_contact": True,
+        "needs": {"choices": ["praktijkvoorbeelden"]},
+        "consents": {"contact": True},
     }
 
 
