@@ -24,7 +24,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,6 +48,8 @@ Handler = Callable[[UnitOfWork, Event], None]
 RETRIES_HEADER = "x-buurt-retries"
 REASON_HEADER = "x-buurt-dead-letter-reason"
 JSON_CONTENT_TYPES = ("application/cloudevents+json", "application/json")
+# How often a long-running handler's connection is serviced; well under any heartbeat interval.
+SERVICE_INTERVAL_SECONDS = 0.5
 
 
 class PermanentError(Exception):
@@ -164,15 +166,22 @@ class InboxConsumer(ConsumerMixin):
         return outcome
 
     def _wait_servicing_connection(self, future: Future) -> None:
-        """Read from the socket (heartbeats, further deliveries) until the handler is done."""
+        """Wait for the handler; while it runs, read from the socket (heartbeats, further
+        deliveries) and send heartbeats, so a slow handler never loses the connection.
+
+        The wait itself is on the future, so a handler that finishes is noticed at once
+        rather than after a socket read times out.
+        """
         if not self.topology.broker_features:
             future.exception()  # waits; the memory transport has no heartbeats
             return
-        while not future.done():
+        while not wait([future], timeout=SERVICE_INTERVAL_SECONDS).done:
             try:
-                self._active.drain_events(timeout=0.2)
+                while True:  # everything that has arrived, then back to waiting
+                    self._active.drain_events(timeout=0.05)
             except socket.timeout:
-                self._active.heartbeat_check()
+                pass
+            self._active.heartbeat_check()
 
     def _apply(self, event: Event, handler: Handler) -> Outcome:
         with correlation(event.correlationid or event.id), self.uow_factory() as uow:
