@@ -21,9 +21,11 @@ $(STAMP): pyproject.toml
 run: install
 	$(VENV)/bin/buurt run
 
-# Starts PostgreSQL and RabbitMQ on this machine if they are installed but not running.
+# Starts PostgreSQL, RabbitMQ and Redis on this machine if they are installed but not running,
+# and installs Debian's Chromium for the browser tests when it is missing.
 services:
 	@deploy/local/ensure-services.sh
+	@deploy/local/ensure-chromium.sh
 
 test: install services
 	CI=$${CI:-true} $(PY) -m pytest

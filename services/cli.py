@@ -112,6 +112,27 @@ def openapi(service: str, write: bool) -> None:
 
 
 @main.group()
+def intake() -> None:
+    """Operator tasks of the intake service."""
+
+
+@intake.command()
+@click.argument("email")
+def erase(email: str) -> None:
+    """Erase a member's data everywhere, as their own erasure link would."""
+    from services.intake.operator import erase_by_email
+
+    result = erase_by_email(email)
+    if result is None:
+        click.echo(f"No member with e-mail address {email}.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Erased the data of {email} in intake (erasure {result.erasure_id}). "
+        f"The other services report on: {result.status_url}"
+    )
+
+
+@main.group()
 def dlq() -> None:
     """Dead letters: messages a service could not process, with the reason."""
 

@@ -22,8 +22,20 @@ if [ -z "${BUURT_TEST_AMQP_URL:-}" ]; then
   # The management API creates a vhost per test in milliseconds (rabbitmqctl takes seconds).
   if port_open 5672 && ! port_open 15672 && command -v rabbitmq-plugins >/dev/null 2>&1; then
     rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 || true
-    for _ in $(seq 1 30); do port_open 15672 && break; sleep 1; done
+    # Intake's rate limits are tested on a shared Redis store too.
+if [ -z "${BUURT_TEST_REDIS_URL:-}" ] && ! port_open 6379 && command -v redis-server >/dev/null 2>&1; then
+  echo "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
+fi
+
+for _ in $(seq 1 30); do port_open 15672 && break; sleep 1; done
   fi
+fi
+
+# Intake's rate limits are tested on a shared Redis store too.
+if [ -z "${BUURT_TEST_REDIS_URL:-}" ] && ! port_open 6379 && command -v redis-server >/dev/null 2>&1; then
+  echo "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
 fi
 
 for _ in $(seq 1 30); do
