@@ -40,6 +40,7 @@ from services.notifications.throttle import RateLimiter
 from services.notifications.transports import PermanentSendError, Sender, TransientSendError, Transport
 from shared.contracts.envelope import isoformat, utcnow
 from shared.db.uow import UnitOfWork
+from shared.failpoints import failpoint
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,7 @@ class Mailer:
                         return False
                     self._defer([email], str(exc), report)
                 else:
+                    failpoint("mailer.after_send")  # handed to the mail server, not yet marked sent
                     sent.append(email)
                     report.sent += 1
                     if len(sent) >= self.mark_every:

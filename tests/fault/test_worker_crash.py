@@ -34,3 +34,34 @@ def test_kill_after_commit_before_ack_is_absorbed_by_the_inbox(process_platform,
     assert "duplicate event acknowledged without effect" in notifications.logs("worker")  # the redelivery
     assert inbox_count(db["notifications"], "intake.submission.received.v1") == 1
     assert scalar(db["notifications"], "SELECT count(*) FROM emails") == 1
+
+
+def test_kill_between_handing_to_smtp_and_marking_sent_leaves_one_message_in_the_mailbox(process_platform, smtp_sink, tmp_path):
+    platform, db = process_platform(
+        service_env={
+            "notifications": {
+                "BUURT_FAILPOINTS": "mailer.after_send",
+                "BUURT_FAILPOINT_DIR": str(tmp_path),
+                "BUURT_MAIL_LEASE": "2",  # seconds until a claimed row of a dead worker is tried again
+            }
+        }
+    )
+    notifications = platform["notifications"]
+    response = requests.post(f"{platform['intake'].url}/api/v1/submissions", json=minimal_submission("handoff@example.org"), timeout=10)
+    assert response.status_code == 201
+
+    wait_until(lambda: notifications.worker.poll() is not None, timeout=60, message="the worker to die after the hand-off")
+    assert len(smtp_sink.to("handoff@example.org")) == 1  # the mail server has it
+    assert scalar(db["notifications"], "SELECT count(*) FROM emails WHERE state = 'sending'") == 1  # not marked
+
+    notifications.start_worker()
+    wait_until(
+        lambda: scalar(db["notifications"], "SELECT count(*) FROM emails WHERE state = 'sent'") == 1,
+        timeout=60,
+        message="the row to end sent",
+    )
+    delivered = smtp_sink.to("handoff@example.org")
+    # Sent again after the lease, with the same Message-ID: a mailbox keeps one of them.
+    assert len({m["Message-ID"] for m in delivered}) == 1
+    assert len(delivered) <= 2
+    print(f"\nkilled after the SMTP hand-off: {len(delivered)} transmission(s), 1 distinct Message-ID")
