@@ -7,8 +7,9 @@ rolled back when the block ends, events included.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine, insert, text
@@ -40,6 +41,7 @@ class UnitOfWork:
         self._signal = signal
         self._notify_with_sql = notify_with_sql
         self._pending_events = 0
+        self._holding = False
         self._insert_outbox = insert(tables.outbox)
         self.session: Session
 
@@ -98,7 +100,20 @@ class UnitOfWork:
         self._pending_events += len(events)
         return events
 
+    @contextlib.contextmanager
+    def holding_commits(self) -> Iterator[None]:
+        """Within this block a handler's commit() only flushes: the caller commits once for
+        several handlers (the consumer applying a batch of events in one transaction)."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
     def commit(self) -> None:
+        if self._holding:
+            self.session.flush()
+            return
         if self._pending_events and self._notify_with_sql:
             # Delivered by PostgreSQL only if and when this transaction commits.
             self.session.connection().execute(_NOTIFY)
@@ -108,6 +123,8 @@ class UnitOfWork:
             self._signal.notify()
 
     def rollback(self) -> None:
+        if self._holding:
+            raise RuntimeError("a handler in a batch cannot roll back the others' work; raise instead")
         self._pending_events = 0
         self.session.rollback()
 

@@ -79,6 +79,7 @@ class Worker:
                 handlers,
                 uow_factory,
                 prefetch_count=settings.integer("PREFETCH", 20),
+                batch_size=settings.integer("CONSUMER_BATCH", 20),
                 on_outcome=on_outcome,
             )
             if handlers

@@ -140,3 +140,36 @@ def test_a_message_rejected_past_the_delivery_limit_is_dead_lettered_by_the_brok
                     break
     wait_until(lambda: len(dead := dead_letters(amqp_url)) == 1 and dead, timeout=10, message="the broker to dead-letter")
     assert effect_count(factory) == 0
+
+
+def test_waiting_messages_are_applied_in_batches_and_a_bad_one_is_singled_out(blank_database, vhost):
+    amqp_url, _ = vhost
+    factory = kit_factory("matching", blank_database)
+    events = [erased_event(f"m-{i}") for i in range(60)]
+    refused = events[17].id
+    sizes = []
+
+    def handler(uow, event):
+        if event.id == refused:
+            raise PermanentError("this one is wrong")
+        record_effect(uow, event)
+
+    running = RunningConsumer(amqp_url, factory, handler)  # declares the queues, not consuming yet
+    for event in events:  # all waiting before the consumer gets to them
+        publish_raw(amqp_url, event.to_json(), message_id=event.id)
+    original = running.consumer.process_batch
+
+    def recording(messages):
+        sizes.append(len(messages))
+        return original(messages)
+
+    running.consumer.process_batch = recording
+    with running:
+        wait_until(lambda: len(running.outcomes) == 60, timeout=30, message="every message")
+    consumer_outcomes = [o.status for o in running.outcomes]
+
+    assert sizes and max(sizes) > 1, "no batch formed"
+    assert consumer_outcomes.count("applied") == 59 and consumer_outcomes.count("dead") == 1
+    assert effect_count(factory) == 59 and effect_count(factory, refused) == 0
+    [dead] = dead_letters(amqp_url)
+    assert dead.properties["message_id"] == refused
