@@ -16,7 +16,9 @@ def is_memory_url(url: str) -> bool:
     return url.startswith("memory://")
 
 
-def make_connection(amqp_url: str, heartbeat: float = HEARTBEAT_SECONDS) -> Connection:
+def make_connection(amqp_url: str, heartbeat: float = HEARTBEAT_SECONDS, confirm_publish: bool = True) -> Connection:
+    """A connection; with ``confirm_publish`` every publish waits for its own confirm (the
+    batch publisher turns that off and collects confirms for a whole batch itself)."""
     if is_memory_url(amqp_url):
         return Connection(amqp_url, transport_options={"polling_interval": MEMORY_POLLING_INTERVAL})
     return Connection(
@@ -26,7 +28,7 @@ def make_connection(amqp_url: str, heartbeat: float = HEARTBEAT_SECONDS) -> Conn
         # Bounded reconnects: a caller that cannot reach the broker gets an error and backs off
         # itself, instead of blocking forever inside kombu.
         transport_options={
-            "confirm_publish": True,
+            "confirm_publish": confirm_publish,
             "max_retries": 2,
             "interval_start": 0.2,
             "interval_step": 0.5,
@@ -35,5 +37,7 @@ def make_connection(amqp_url: str, heartbeat: float = HEARTBEAT_SECONDS) -> Conn
     )
 
 
-def connection_for(settings: Settings) -> Connection:
-    return make_connection(settings.amqp_url, heartbeat=settings.number("AMQP_HEARTBEAT", HEARTBEAT_SECONDS))
+def connection_for(settings: Settings, confirm_publish: bool = True) -> Connection:
+    return make_connection(
+        settings.amqp_url, heartbeat=settings.number("AMQP_HEARTBEAT", HEARTBEAT_SECONDS), confirm_publish=confirm_publish
+    )

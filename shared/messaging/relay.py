@@ -18,7 +18,7 @@ from shared.contracts.envelope import utcnow
 from shared.db.messaging_tables import MessagingTables
 from shared.db.outbox_signal import OutboxSignal
 from shared.messaging.backoff import Backoff
-from shared.messaging.publisher import PublishError, Publisher, UnroutableError
+from shared.messaging.batch_publisher import BatchPublisher, Outgoing
 from shared.messaging.topology import events_exchange
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class OutboxRelay:
         service: str,
         engine: Engine,
         tables: MessagingTables,
-        publisher: Publisher,
+        publisher: BatchPublisher,
         signal: OutboxSignal,
         batch_size: int = 200,
         safety_poll_seconds: float = 1.0,
@@ -54,7 +54,6 @@ class OutboxRelay:
         """Publish up to one batch of due rows; returns how many were published."""
         now = utcnow()
         outbox = self.outbox
-        published: list[int] = []
         with self.engine.begin() as connection:
             rows = connection.execute(
                 select(outbox.c.seq, outbox.c.event_id, outbox.c.event_type, outbox.c.envelope, outbox.c.attempts)
@@ -68,23 +67,19 @@ class OutboxRelay:
                 .limit(self.batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
-            broker_error: PublishError | None = None
+            result = self.publisher.publish(
+                [Outgoing(row.event_id, row.envelope, self.exchange.name, row.event_type) for row in rows]
+            )
+            confirmed = set(result.confirmed)
+            published = [row.seq for row in rows if row.event_id in confirmed]
             for row in rows:
-                try:
-                    self.publisher.publish(
-                        row.envelope, exchange=self.exchange, routing_key=row.event_type, message_id=row.event_id
-                    )
-                    published.append(row.seq)
-                except UnroutableError as exc:
+                if row.event_id in result.unroutable:
                     # Kept, not dropped: the consumer's queue may simply not be declared yet.
-                    self._postpone(connection, row.seq, row.attempts, str(exc))
-                except PublishError as exc:
-                    broker_error = exc
-                    break
+                    self._postpone(connection, row.seq, row.attempts, result.unroutable[row.event_id])
             if published:
                 connection.execute(update(outbox).where(outbox.c.seq.in_(published)).values(published_at=utcnow()))
-        if broker_error:
-            raise BrokerUnavailable(str(broker_error)) from broker_error
+        if result.failed:  # after marking what did go out: the rest waits for the broker
+            raise BrokerUnavailable(next(iter(result.failed.values())))
         return len(published)
 
     def _postpone(self, connection, seq: int, attempts: int, error: str) -> None:

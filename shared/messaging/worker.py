@@ -21,7 +21,7 @@ from shared.logs import configure_logging
 from shared.messaging.backoff import Backoff
 from shared.messaging.connection import connection_for
 from shared.messaging.consumer import Handler, InboxConsumer, Outcome
-from shared.messaging.publisher import Publisher
+from shared.messaging.batch_publisher import BatchPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import Topology
 
@@ -68,7 +68,7 @@ class Worker:
             settings.service,
             uow_factory.engine,
             uow_factory.tables,
-            Publisher(connection_for(settings)),
+            BatchPublisher(connection_for(settings, confirm_publish=False)),
             uow_factory.signal,
             batch_size=settings.integer("RELAY_BATCH_SIZE", 200),
         )

@@ -12,7 +12,7 @@ import time
 from sqlalchemy import func, select
 
 from shared.messaging.connection import make_connection
-from shared.messaging.publisher import Publisher
+from shared.messaging.batch_publisher import BatchPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topology import events_exchange
 from tests.support.infrastructure import wait_until
@@ -48,7 +48,7 @@ def test_500_events_written_while_the_relay_is_stopped_are_all_delivered_once(bl
     assert unpublished(factory) == 500
 
     with QueueTap(amqp_url, "intake.events").running() as tap:
-        relay = OutboxRelay("intake", factory.engine, factory.tables, Publisher(make_connection(amqp_url)), factory.signal, batch_size=100)
+        relay = OutboxRelay("intake", factory.engine, factory.tables, BatchPublisher(make_connection(amqp_url, confirm_publish=False)), factory.signal, batch_size=100)
         stop = threading.Event()
         thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
         thread.start()
@@ -84,7 +84,7 @@ def test_relay_killed_mid_batch_and_restarted_loses_nothing(blank_database, vhos
         # The killed batch's transaction rolled back: every row is still unpublished.
         assert unpublished(factory) == 500
 
-        relay = OutboxRelay("intake", factory.engine, factory.tables, Publisher(make_connection(amqp_url)), factory.signal)
+        relay = OutboxRelay("intake", factory.engine, factory.tables, BatchPublisher(make_connection(amqp_url, confirm_publish=False)), factory.signal)
         relay.drain()
         wait_until(lambda: set(tap.message_ids) >= set(ids), timeout=30, message="every event after the restart")
 
@@ -100,7 +100,7 @@ def test_two_relays_share_the_work_without_publishing_a_row_twice(blank_database
 
     with QueueTap(amqp_url, "intake.events").running() as tap:
         relays = [
-            OutboxRelay("intake", factory.engine, factory.tables, Publisher(make_connection(amqp_url)), factory.signal, batch_size=20)
+            OutboxRelay("intake", factory.engine, factory.tables, BatchPublisher(make_connection(amqp_url, confirm_publish=False)), factory.signal, batch_size=20)
             for _ in range(2)
         ]
         threads = [threading.Thread(target=r.drain) for r in relays]
@@ -123,7 +123,7 @@ def test_a_commit_in_another_process_wakes_the_idle_relay_through_notify(blank_d
     with QueueTap(amqp_url, "intake.events").running() as tap:
         # A safety poll of a minute: only the NOTIFY wake-up can explain a prompt delivery.
         relay = OutboxRelay(
-            "intake", relay_side.engine, relay_side.tables, Publisher(make_connection(amqp_url)), relay_side.signal, safety_poll_seconds=60
+            "intake", relay_side.engine, relay_side.tables, BatchPublisher(make_connection(amqp_url, confirm_publish=False)), relay_side.signal, safety_poll_seconds=60
         )
         stop = threading.Event()
         thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
@@ -139,7 +139,7 @@ def test_relay_backs_off_while_the_broker_is_unreachable_and_keeps_the_rows(blan
     factory = kit_factory("intake", blank_database)
     write_events(factory, 3)
     relay = OutboxRelay(
-        "intake", factory.engine, factory.tables, Publisher(make_connection("amqp://guest:guest@127.0.0.1:1/")), factory.signal
+        "intake", factory.engine, factory.tables, BatchPublisher(make_connection("amqp://guest:guest@127.0.0.1:1/", confirm_publish=False)), factory.signal
     )
     stop = threading.Event()
     thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
@@ -149,3 +149,26 @@ def test_relay_backs_off_while_the_broker_is_unreachable_and_keeps_the_rows(blan
     thread.join(10)
     assert not thread.is_alive(), "the relay must stop promptly even while backing off"
     assert unpublished(factory) == 3
+
+
+def test_an_event_no_queue_takes_stays_in_the_outbox_until_one_does(blank_database, vhost):
+    amqp_url, _ = vhost
+    factory = kit_factory("intake", blank_database)
+    declare_exchange(amqp_url)  # the exchange exists, but nothing is bound to it yet
+    [event_id] = write_events(factory, 1)
+    relay = OutboxRelay(
+        "intake", factory.engine, factory.tables, BatchPublisher(make_connection(amqp_url, confirm_publish=False)), factory.signal
+    )
+    assert relay.publish_batch() == 0
+    outbox = factory.tables.outbox
+    with factory() as uow:
+        row = uow.session.execute(select(outbox).where(outbox.c.event_id == event_id)).one()
+    assert row.published_at is None and row.attempts == 1 and "no queue is bound" in row.last_error
+
+    with QueueTap(amqp_url, "intake.events").running() as tap:
+        with factory() as uow:  # the back-off has passed
+            uow.session.execute(outbox.update().values(next_attempt_at=None))
+            uow.commit()
+        assert relay.publish_batch() == 1
+        wait_until(lambda: event_id in tap.message_ids, message="the event once a queue is bound")
+    assert unpublished(factory) == 0
