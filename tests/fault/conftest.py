@@ -29,6 +29,12 @@ def private_rabbit():
 
 
 @pytest.fixture
+def private_vhost(private_rabbit) -> str:
+    """The AMQP URL of a vhost of this test's own on the private node."""
+    return private_rabbit.add_vhost()
+
+
+@pytest.fixture
 def smtp_sink():
     sink = SmtpSink().start()
     yield sink
@@ -36,7 +42,7 @@ def smtp_sink():
 
 
 @pytest.fixture
-def process_platform(private_rabbit, pg, _templates, smtp_sink, tmp_path):
+def process_platform(private_vhost, pg, _templates, smtp_sink, tmp_path):
     """process_platform(env={...}, database_urls=None) -> started ProcessPlatform and its database URLs."""
     made: list[tuple[ProcessPlatform, list[str]]] = []
 
@@ -49,7 +55,7 @@ def process_platform(private_rabbit, pg, _templates, smtp_sink, tmp_path):
                 database_urls[name] = pg.create_database(db, template=_templates(name))
                 created.append(db)
         platform = ProcessPlatform.create(
-            private_rabbit.url, database_urls, tmp_path, {**FAST, **smtp_sink.env(), **(env or {})}, service_env
+            private_vhost, database_urls, tmp_path, {**FAST, **smtp_sink.env(), **(env or {})}, service_env
         )
         made.append((platform, created))
         return platform.start(), database_urls

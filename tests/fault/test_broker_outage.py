@@ -23,7 +23,7 @@ RECEIVED, CONFIRMED, CLASSIFIED = (
 
 
 @pytest.mark.timeout(900)
-def test_broker_stopped_mid_burst_loses_nothing_and_doubles_nothing(process_platform, private_rabbit, smtp_sink):
+def test_broker_stopped_mid_burst_loses_nothing_and_doubles_nothing(process_platform, private_rabbit, private_vhost, smtp_sink):
     platform, db = process_platform()
     burst = Burst(platform["intake"].url, "burst")
     thread = burst.start(1000)
@@ -65,7 +65,7 @@ def test_broker_stopped_mid_burst_loses_nothing_and_doubles_nothing(process_plat
     try:
         wait_until(agenda_counted, timeout=300, message="the agenda to count all 1000 members")
     finally:
-        print(f"\nledger after the second leg: {platform_ledger(db, private_rabbit.url)}")
+        print(f"\nledger after the second leg: {platform_ledger(db, private_vhost)}")
     assert inbox_count(db["matching"], CONFIRMED) == 1000
     assert inbox_count(db["agenda"], CONFIRMED) == 1000
     assert inbox_count(db["agenda"], CLASSIFIED) == 1000

@@ -13,17 +13,17 @@ from tests.support.kit import RunningConsumer, effect_count, erased_event, kit_f
 pytestmark = pytest.mark.slow
 
 
-def test_broker_restart_with_messages_in_flight(private_rabbit, blank_database):
+def test_broker_restart_with_messages_in_flight(private_rabbit, private_vhost, blank_database):
     factory = kit_factory("matching", blank_database)
 
     def slow(uow, event):
         time.sleep(0.05)  # keeps prefetched deliveries waiting in the consumer when the broker stops
         record_effect(uow, event)
 
-    with RunningConsumer(private_rabbit.url, factory, slow, heartbeat=5) as running:
+    with RunningConsumer(private_vhost, factory, slow, heartbeat=5) as running:
         for i in range(200):
             event = erased_event(f"m-{i}")
-            publish_raw(private_rabbit.url, event.to_json(), message_id=event.id)
+            publish_raw(private_vhost, event.to_json(), message_id=event.id)
         wait_until(lambda: effect_count(factory) >= 20, timeout=30, message="the first events")
         private_rabbit.stop_app()
         time.sleep(2)

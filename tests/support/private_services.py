@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.support.infrastructure import _port_open, missing_service
+from tests.support.infrastructure import _port_open, missing_service, unique_name
 from tests.support.smtp import free_port
 
 
@@ -74,6 +74,13 @@ class PrivateRabbit:
 
     def _ctl(self, *args: str) -> None:
         subprocess.run(["rabbitmqctl", "-q", "-n", self.node, *args], check=True, capture_output=True, timeout=120)
+
+    def add_vhost(self) -> str:
+        """A fresh vhost, so each test's queues (and their arguments and leftovers) are its own."""
+        name = unique_name("fault")
+        self._ctl("add_vhost", name)
+        self._ctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        return f"{self.url}{name}"
 
     def stop_app(self) -> None:
         """The broker stops; its connections drop; durable queues and their messages stay on disk."""
