@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.contracts.envelope import Event, utcnow
 from shared.db.uow import UnitOfWork
@@ -13,19 +15,20 @@ from shared.db.uow import UnitOfWork
 def first_delivery(uow: UnitOfWork, consumer: str, event: Event) -> bool:
     """Record the event in this transaction; False if it was applied before.
 
-    A concurrent duplicate that slips past the check fails on the primary key at commit,
-    which rolls its whole transaction back.
+    One statement: the insert does nothing on a known (consumer, event id). A concurrent
+    duplicate waits on the other transaction's row lock and then finds it, or inserts if
+    that transaction rolled back.
     """
     inbox = uow.tables.inbox
-    seen = uow.session.execute(
-        select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event.id)
-    ).first()
-    if seen:
-        return False
-    uow.session.execute(
-        insert(inbox).values(consumer=consumer, event_id=event.id, event_type=event.type, processed_at=utcnow())
+    dialect = uow.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    result = uow.session.execute(
+        insert(inbox)
+        .values(consumer=consumer, event_id=event.id, event_type=event.type, processed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[inbox.c.consumer, inbox.c.event_id])
+        .returning(inbox.c.event_id)
     )
-    return True
+    return result.first() is not None
 
 
 def purge_inbox(uow: UnitOfWork, retention: timedelta) -> int:
