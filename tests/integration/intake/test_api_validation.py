@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from services.intake.api import EXAMPLE_SUBMISSION
 from tests.integration.intake.conftest import full_submission
 from tests.support.flow import minimal_submission
 
@@ -176,3 +177,13 @@ def test_a_valid_submission_is_stored_pending_with_its_received_event(intake):
 
 def test_the_minimal_submission_of_the_test_kit_is_valid(intake):
     assert intake.client.post("/api/v1/submissions", json=minimal_submission("kit@example.org")).status_code == 201
+
+
+def test_the_documented_example_submission_is_accepted(intake):
+    """The example in the OpenAPI document is what clients copy (and what the schema fuzzer sends first)."""
+    document = intake.client.get("/api/openapi.json").get_json()
+    example = document["paths"]["/api/v1/submissions"]["post"]["requestBody"]["content"]["application/json"]["example"]
+    assert example == EXAMPLE_SUBMISSION
+    response = intake.client.post("/api/v1/submissions", json=example)
+    assert response.status_code == 201, response.get_json()
+    assert intake.counts()["submissions"] == 1
