@@ -81,6 +81,10 @@ BROKEN = [
     ("publish without example", _set("practice_example", None), "consents.publish_example"),
     ("no consent to contact", _set("consents.contact", False), "consents.contact"),
     ("consent not a boolean", _set("consents.contact", "misschien"), "consents.contact"),
+    # Found by the schema fuzzer: marshmallow's Boolean also takes 0, 1 and "yes"; the document says boolean.
+    ("consent as a number", _set("consents.publish_example", 0), "consents.publish_example"),
+    ("consent as a word", _set("consents.peer_introductions", "yes"), "consents.peer_introductions"),
+    ("contact consent as 1", _set("consents.contact", 1), "consents.contact"),
     ("missing consents", _set("consents", _DELETE), "consents"),
     ("unknown top-level field", _set("favourite_colour", "blauw"), "favourite_colour"),
     ("unknown nested field", _set("urgent_issues.priority", 1), "urgent_issues.priority"),
