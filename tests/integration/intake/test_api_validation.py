@@ -191,3 +191,16 @@ def test_the_documented_example_submission_is_accepted(intake):
     response = intake.client.post("/api/v1/submissions", json=example)
     assert response.status_code == 201, response.get_json()
     assert intake.counts()["submissions"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [(_set("name", "Sanne\x00"), "name"), (_set("learning_questions", ["Hoe\x00?"]), "learning_questions.0")],
+)
+def test_a_nul_character_is_refused_and_stores_nothing(quiet_intake, change, path):
+    """Found by the schema fuzzer: a NUL in the name reached PostgreSQL and came back as a 500."""
+    response = quiet_intake.client.post("/api/v1/submissions", json=_with(change))
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert path in response.get_json()["errors"]
+    assert quiet_intake.counts() == NOTHING
