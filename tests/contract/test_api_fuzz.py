@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import update
 
+from services.intake.api import EXAMPLE_SUBMISSION
 from services.intake.models import Submission
 from shared.web.openapi import committed_path
 from tests.support.fuzzing import (
@@ -100,25 +101,14 @@ for _service in services_with_operations():
 
 def test_the_state_probe_sees_new_rows_and_changed_ones(make_target):
     """The "refusals change nothing" check above can fail: a stored submission and an edited one both show."""
-    intake = make_target("intake")
+    intake = make_target("intake")  # seeded with one submission
     probe = StateProbe(intake.runtime.engine)
-    empty = probe.snapshot()
-    body = {
-        "name": "Sanne de Vries",
-        "email": "sanne@example.org",
-        "role": "bewoner",
-        "municipality": "Den Haag",
-        "urgent_issues": {"text": "Jongeren hangen 's avonds op het plein.", "themes": ["overlast"]},
-        "knowledge_sources": {"choices": ["collega"]},
-        "learning_questions": ["Hoe betrek je jongeren bij het plein?"],
-        "needs": {"choices": ["intervisie"]},
-        "consents": {"contact": True, "peer_introductions": False, "publish_example": False},
-    }
-    response = intake.app.test_client().post("/api/v1/submissions", json=body)
+    seeded = probe.snapshot()
+    response = intake.app.test_client().post("/api/v1/submissions", json={**EXAMPLE_SUBMISSION, "email": "kees@example.org"})
     assert response.status_code == 201, response.get_json()
     stored = probe.snapshot()
-    assert StateProbe.changed(empty, stored)["submissions"] == "0 -> 1 rows"
+    assert StateProbe.changed(seeded, stored)["submissions"] == "1 -> 2 rows"
     with intake.runtime.uow_factory() as uow:
         uow.session.execute(update(Submission).values(resend_count=1))
         uow.commit()
-    assert StateProbe.changed(stored, probe.snapshot()) == {"submissions": "1 -> 1 rows (contents changed)"}
+    assert StateProbe.changed(stored, probe.snapshot()) == {"submissions": "2 -> 2 rows (contents changed)"}

@@ -23,7 +23,7 @@ CURATOR_TOKEN = "fuzz-curator-token-0123456789abcdefghijkl"
 # Fuzzing settings for every service: the same cases on every run, a few dozen per operation.
 FUZZ_CONFIG = {
     "seed": 20261128,
-    "generation": {"max-examples": 30, "deterministic": True, "database": "none"},
+    "generation": {"mode": "all", "max-examples": 30, "deterministic": True, "database": "none"},
     "phases": {"stateful": {"enabled": False}},
 }
 
@@ -50,7 +50,8 @@ SERVICE_ENV: dict[str, dict[str, str]] = {
     "intake": {"BUURT_RATE_LIMIT_ENABLED": "false"},
     "matching": {"BUURT_CURATOR_TOKEN": CURATOR_TOKEN},
     "notifications": {},
-    "agenda": {"BUURT_CURATOR_TOKEN": CURATOR_TOKEN},
+    # The seeded subscription's endpoint is on loopback (nothing is delivered: no worker runs).
+    "agenda": {"BUURT_CURATOR_TOKEN": CURATOR_TOKEN, "BUURT_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"},
 }
 
 
@@ -66,6 +67,9 @@ class FuzzTarget:
     runtime: Runtime
     # Bearer tokens by OpenAPI security scheme name (curatorToken, partnerToken).
     tokens: dict[str, str] = field(default_factory=dict)
+    # Real values for path and query parameters (submission_id and its token, partner_id, ...), so
+    # the fuzzer also reaches what exists rather than only 404s.
+    known: dict[str, str] = field(default_factory=dict)
 
 
 class CurrentApp:
@@ -109,12 +113,31 @@ class FuzzSchema:
     schema: schemathesis.BaseSchema
     current: CurrentApp
     tokens: dict[str, str]
+    known: dict[str, str] = field(default_factory=dict)
+    turn: int = 0
 
     def bind(self, target: FuzzTarget) -> None:
         """Send this schema's requests to the target and sign them with its tokens."""
         self.current.app = target.app
         self.tokens.clear()
         self.tokens.update(target.tokens)
+        self.known.clear()
+        self.known.update(target.known)
+
+    def use_known_values(self, _ctx: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+        """Every other valid case asks for what exists: its path and query parameters that have a
+        known value get it (all of them at once: an id with its own token). Invalid cases stay as made."""
+        if case.meta is None or not case.meta.generation.mode.is_positive:
+            return case
+        self.turn += 1
+        if self.turn % 2:
+            return case
+        for container in (case.path_parameters, case.query):
+            if container:
+                for name in container:
+                    if name in self.known:
+                        container[name] = self.known[name]
+        return case
 
 
 def load_schema(service: str) -> FuzzSchema:
@@ -131,7 +154,13 @@ def load_schema(service: str) -> FuzzSchema:
             super().__init__(tokens)
 
     schema.app = current
-    return FuzzSchema(schema, current, tokens)
+    fuzz_schema = FuzzSchema(schema, current, tokens)
+
+    @schema.hook
+    def map_case(ctx: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+        return fuzz_schema.use_known_values(ctx, case)
+
+    return fuzz_schema
 
 
 def build_target(service: str, database_url: str, data_dir: str) -> FuzzTarget:
@@ -147,20 +176,39 @@ def build_target(service: str, database_url: str, data_dir: str) -> FuzzTarget:
     app = module(service, "app").create_app(runtime)
     app.config["TESTING"] = True
     target = FuzzTarget(service, app, runtime, tokens={"curatorToken": CURATOR_TOKEN})
-    if service == "agenda":
-        target.tokens["partnerToken"] = _register_partner(app)
+    SEEDS.get(service, lambda _target: None)(target)
     return target
 
 
-def _register_partner(app: Flask) -> str:
-    """A partner registered through the curator API, so the partner API can be fuzzed with its token."""
-    response = app.test_client().post(
-        "/api/v1/curator/partners",
-        json={"name": "Kennisinstituut Fuzz"},
-        headers={"Authorization": f"Bearer {CURATOR_TOKEN}"},
+def _seed_intake(target: FuzzTarget) -> None:
+    """One pending submission (the documented example), with its id and status token."""
+    example = target.app.test_client().get(OPENAPI_PATH).get_json()
+    body = example["paths"]["/api/v1/submissions"]["post"]["requestBody"]["content"]["application/json"]["example"]
+    response = target.app.test_client().post("/api/v1/submissions", json=body)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    created = response.get_json()
+    target.known.update(submission_id=created["id"], token=created["status_token"])
+
+
+def _seed_agenda(target: FuzzTarget) -> None:
+    """A partner registered through the curator API, its token, and one webhook subscription of it."""
+    client = target.app.test_client()
+    response = client.post(
+        "/api/v1/curator/partners", json={"name": "Kennisinstituut Fuzz"}, headers={"Authorization": f"Bearer {CURATOR_TOKEN}"}
     )
     assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()["api_token"]
+    registered = response.get_json()
+    target.tokens["partnerToken"] = registered["api_token"]
+    response = client.post(
+        "/api/v1/partner/subscriptions",
+        json={"url": "http://127.0.0.1:9/buurt-hook", "event_types": ["agenda.agenda.published.v1"]},
+        headers={"Authorization": f"Bearer {registered['api_token']}"},
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    target.known.update(partner_id=registered["partner"]["id"], subscription_id=response.get_json()["id"])
+
+
+SEEDS = {"intake": _seed_intake, "agenda": _seed_agenda}
 
 
 def errors_are_problem_json(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> bool | None:
