@@ -4,7 +4,9 @@ checks schemathesis does not ship (problem+json errors, refused requests change 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import schemathesis
@@ -70,6 +72,12 @@ class FuzzTarget:
     # Real values for path and query parameters (submission_id and its token, partner_id, ...), so
     # the fuzzer also reaches what exists rather than only 404s.
     known: dict[str, str] = field(default_factory=dict)
+    # (method, status) of every answer the fuzzer got, for the checks after a run.
+    statuses: Counter = field(default_factory=Counter)
+
+    @cached_property
+    def probe(self) -> "StateProbe":
+        return StateProbe(self.runtime.engine)
 
 
 class CurrentApp:
@@ -123,6 +131,7 @@ class FuzzSchema:
         self.tokens.update(target.tokens)
         self.known.clear()
         self.known.update(target.known)
+        self.turn = 0  # the same cases get the known values whichever tests run before
 
     def use_known_values(self, _ctx: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
         """Every other valid case asks for what exists: its path and query parameters that have a
