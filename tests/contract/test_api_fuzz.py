@@ -21,7 +21,9 @@ from sqlalchemy import update
 
 from services.intake.api import EXAMPLE_SUBMISSION
 from services.intake.models import Submission
+from shared.config import SERVICES
 from shared.web.openapi import committed_path
+from shared.web.problems import PROBLEM_JSON
 from tests.support.fuzzing import (
     OPENAPI_PATH,
     StateProbe,
@@ -112,3 +114,17 @@ def test_the_state_probe_sees_new_rows_and_changed_ones(make_target):
         uow.session.execute(update(Submission).values(resend_count=1))
         uow.commit()
     assert StateProbe.changed(stored, probe.snapshot()) == {"submissions": "2 -> 2 rows (contents changed)"}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_serves_its_document_and_answers_unknown_api_paths_with_problem_json(make_target, service):
+    """Also the services that document no operations yet (matching, notifications): their API
+    root answers as the document and the problem+json rule say."""
+    target = make_target(service)  # checks the served document against the committed one
+    client = target.app.test_client()
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.mimetype == PROBLEM_JSON
+    assert missing.get_json()["status"] == 404 and missing.get_json()["title"]
+    wrong_method = client.delete(OPENAPI_PATH)
+    assert wrong_method.status_code == 405 and wrong_method.mimetype == PROBLEM_JSON
+    assert "GET" in wrong_method.headers["Allow"]
