@@ -33,6 +33,22 @@ VALIDATION_PROBLEM = "urn:buurtplatform:problem:validation"
 KEY_REUSED_PROBLEM = "urn:buurtplatform:problem:idempotency-key-reused"
 
 
+# A complete, valid submission for the document (clients copy it; the schema fuzz tests send it).
+EXAMPLE_SUBMISSION = {
+    "name": "Sanne de Vries",
+    "email": "sanne@example.org",
+    "language": "nl",
+    "role": "buurtmaker",
+    "municipality": "GM0518",
+    "neighbourhood": "Transvaal",
+    "urgent_issues": {"text": "Jongeren hangen 's avonds op het plein en buren ergeren zich.", "themes": ["overlast"]},
+    "knowledge_sources": {"choices": ["collega"]},
+    "learning_questions": ["Hoe betrek je jongeren bij de inrichting van het plein?"],
+    "needs": {"choices": ["intervisie"]},
+    "consents": {"contact": True, "peer_introductions": True, "publish_example": False},
+}
+
+
 def _problem_doc(description: str) -> dict:
     return {"schema": ProblemSchema, "content_type": PROBLEM_JSON, "description": description}
 
@@ -44,7 +60,10 @@ def _intake():
 @api.route("/submissions")
 class Submissions(MethodView):
     @api.doc(
-        requestBody={"required": True, "content": {"application/json": {"schema": SubmissionSchema}}},
+        requestBody={
+            "required": True,
+            "content": {"application/json": {"schema": SubmissionSchema, "example": EXAMPLE_SUBMISSION}},
+        },
         parameters=[
             {
                 "name": IDEMPOTENCY_HEADER,

@@ -116,8 +116,17 @@ def _nested(schema: type[Schema], *, required: bool) -> fields.Nested:
     )
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only, as documented: marshmallow would also take 1, 0, "yes" or "off"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def _boolean(**kwargs: Any) -> fields.Boolean:
-    return fields.Boolean(error_messages={"invalid": m.NOT_YES_NO, "required": m.REQUIRED, "null": m.NOT_YES_NO}, **kwargs)
+    return StrictBoolean(error_messages={"invalid": m.NOT_YES_NO, "required": m.REQUIRED, "null": m.NOT_YES_NO}, **kwargs)
 
 
 class UrgentIssuesSchema(StrictSchema):

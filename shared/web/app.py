@@ -11,6 +11,7 @@ from shared.logs import bind_service, configure_logging, correlation
 from shared.runtime import Runtime
 from shared.web.health import health
 from shared.web.metrics import install_metrics
+from shared.web.nul_guard import install_nul_guard
 from shared.web.problems import ProblemApi, install_error_handlers
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -48,6 +49,8 @@ def make_service_app(import_name: str, runtime: Runtime, *, title: str, descript
         g.correlation_id = incoming if 0 < len(incoming) <= 100 else str(uuid.uuid4())
         g.correlation_scope = correlation(g.correlation_id)
         g.correlation_scope.__enter__()
+
+    install_nul_guard(app)  # after the correlation id is bound, so a refusal is logged and echoed with it
 
     @app.teardown_request
     def _unbind_correlation_id(_exc) -> None:

@@ -59,22 +59,39 @@ def error_response(status: int, title: str, detail: str | None = None, **kwargs:
     return response
 
 
-def _flatten_validation(messages: Any) -> dict[str, Any]:
-    """webargs nests errors by location ({"json": {...}}); clients want them by field."""
+def _flatten_validation(messages: Any) -> dict[str, list[str]]:
+    """webargs nests errors by location ({"json": {...}}) and marshmallow by field, list index and
+    nested schema; clients get one list of messages per dotted field path ('event_types.0')."""
     if isinstance(messages, dict) and set(messages) <= {"json", "query", "headers", "form", "files", "path", "cookies"}:
-        flat: dict[str, Any] = {}
+        flat: dict[str, list[str]] = {}
         for location_errors in messages.values():
-            if isinstance(location_errors, dict):
-                flat.update(location_errors)
+            flat.update(_flatten_validation(location_errors))
         return flat
-    return messages if isinstance(messages, dict) else {"_schema": messages}
+    flat = {}
+    _flatten_into(flat, "", messages)
+    return flat
+
+
+def _flatten_into(flat: dict[str, list[str]], path: str, messages: Any) -> None:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            _flatten_into(flat, f"{path}.{key}" if path else str(key), value)
+    elif isinstance(messages, (list, tuple)):
+        for message in messages:
+            if isinstance(message, (dict, list, tuple)):
+                _flatten_into(flat, path, message)
+            else:
+                flat.setdefault(path or "_schema", []).append(str(message))
+    else:
+        flat.setdefault(path or "_schema", []).append(str(messages))
 
 
 def http_exception_response(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
-    headers = dict(data.get("headers") or {})
-    if error.code == 429 and "Retry-After" not in headers and error.get_headers():
-        headers.update({k: v for k, v in error.get_headers() if k == "Retry-After"})
+    # The exception's own headers (Allow on a 405, Retry-After on a 429, WWW-Authenticate), except its
+    # Content-Type: the body here is ours.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
     errors = data.get("errors") or data.get("messages")
     detail = data.get("message") or error.description
     return error_response(

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from services.intake.api import EXAMPLE_SUBMISSION
 from tests.integration.intake.conftest import full_submission
 from tests.support.flow import minimal_submission
 
@@ -80,6 +81,10 @@ BROKEN = [
     ("publish without example", _set("practice_example", None), "consents.publish_example"),
     ("no consent to contact", _set("consents.contact", False), "consents.contact"),
     ("consent not a boolean", _set("consents.contact", "misschien"), "consents.contact"),
+    # Found by the schema fuzzer: marshmallow's Boolean also takes 0, 1 and "yes"; the document says boolean.
+    ("consent as a number", _set("consents.publish_example", 0), "consents.publish_example"),
+    ("consent as a word", _set("consents.peer_introductions", "yes"), "consents.peer_introductions"),
+    ("contact consent as 1", _set("consents.contact", 1), "consents.contact"),
     ("missing consents", _set("consents", _DELETE), "consents"),
     ("unknown top-level field", _set("favourite_colour", "blauw"), "favourite_colour"),
     ("unknown nested field", _set("urgent_issues.priority", 1), "urgent_issues.priority"),
@@ -176,3 +181,26 @@ def test_a_valid_submission_is_stored_pending_with_its_received_event(intake):
 
 def test_the_minimal_submission_of_the_test_kit_is_valid(intake):
     assert intake.client.post("/api/v1/submissions", json=minimal_submission("kit@example.org")).status_code == 201
+
+
+def test_the_documented_example_submission_is_accepted(intake):
+    """The example in the OpenAPI document is what clients copy (and what the schema fuzzer sends first)."""
+    document = intake.client.get("/api/openapi.json").get_json()
+    example = document["paths"]["/api/v1/submissions"]["post"]["requestBody"]["content"]["application/json"]["example"]
+    assert example == EXAMPLE_SUBMISSION
+    response = intake.client.post("/api/v1/submissions", json=example)
+    assert response.status_code == 201, response.get_json()
+    assert intake.counts()["submissions"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [(_set("name", "Sanne\x00"), "name"), (_set("learning_questions", ["Hoe\x00?"]), "learning_questions.0")],
+)
+def test_a_nul_character_is_refused_and_stores_nothing(quiet_intake, change, path):
+    """Found by the schema fuzzer: a NUL in the name reached PostgreSQL and came back as a 500."""
+    response = quiet_intake.client.post("/api/v1/submissions", json=_with(change))
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert path in response.get_json()["errors"]
+    assert quiet_intake.counts() == NOTHING
