@@ -46,6 +46,21 @@ SERVICE_CONFIG: dict[str, dict] = {
             }
         ]
     },
+    "agenda": {
+        "operations": [
+            {
+                # A webhook URL must be https on a public address (checked against DNS at
+                # subscription and at delivery); no JSON Schema can say which hosts those are.
+                "include-method": method,
+                "include-path": path,
+                "checks": {"positive_data_acceptance": {"enabled": False}},
+            }
+            for method, path in (
+                ("POST", "/api/v1/partner/subscriptions"),
+                ("PATCH", "/api/v1/partner/subscriptions/{subscription_id}"),
+            )
+        ]
+    },
 }
 
 # Each service's settings for a fuzz run; the rest comes from make_database.

@@ -34,6 +34,13 @@ def _uow():
     return partners_web().runtime.uow_factory()
 
 
+@blp.before_request
+def _partners_only() -> None:
+    # Before the body is parsed: a caller without a valid token learns nothing from validation.
+    with _uow() as uow:
+        require_partner(uow)
+
+
 def _detached(uow, value):
     """Keeps what was loaded readable after the unit of work closes (its rollback expires rows)."""
     uow.session.expunge_all()

@@ -14,8 +14,17 @@ def partner_facing_type(value: str) -> None:
     # Checked against the registry when validating, so a new partner-facing type needs no change here.
     contract = CONTRACTS.get(value)
     if contract is None or not contract.partner_facing:
-        allowed = ", ".join(sorted(t for t, c in CONTRACTS.items() if c.partner_facing))
+        allowed = ", ".join(partner_facing_types())
         raise ValidationError(f"{value!r} is not an event type partners can subscribe to (choose from: {allowed}).")
+
+
+def partner_facing_types() -> list[str]:
+    return sorted(t for t, c in CONTRACTS.items() if c.partner_facing)
+
+
+def partner_event_type_field(**kwargs) -> fields.String:
+    """An event type partners may subscribe to; documented as an enum of today's types."""
+    return fields.String(validate=partner_facing_type, metadata={"enum": partner_facing_types()}, **kwargs)
 
 
 # -- curator ------------------------------------------------------------------------------
@@ -71,7 +80,7 @@ class SubscriptionRequestSchema(Schema):
         metadata={"description": "Your webhook endpoint; https only (the platform refuses private and internal addresses)"},
     )
     event_types = fields.List(
-        fields.String(validate=partner_facing_type), required=True, validate=validate.Length(min=1, max=20)
+        partner_event_type_field(), required=True, validate=validate.Length(min=1, max=20)
     )
     themes = fields.List(
         ThemeSlug(),
@@ -84,7 +93,7 @@ class SubscriptionRequestSchema(Schema):
 
 class SubscriptionUpdateSchema(Schema):
     url = fields.String(validate=validate.Length(min=1, max=MAX_URL))
-    event_types = fields.List(fields.String(validate=partner_facing_type), validate=validate.Length(min=1, max=20))
+    event_types = fields.List(partner_event_type_field(), validate=validate.Length(min=1, max=20))
     themes = fields.List(ThemeSlug(), validate=validate.Length(max=16))
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
 
