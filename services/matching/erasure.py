@@ -42,4 +42,8 @@ def erase_member(uow: UnitOfWork, member_id: str) -> None:
     session.execute(delete(ThemeOverride).where(ThemeOverride.member_id == member_id))
     session.execute(delete(MemberTheme).where(MemberTheme.member_id == member_id))
     session.execute(delete(Profile).where(Profile.member_id == member_id))
+    # Events about the member still in the outbox carry their texts (a suggestion carries the
+    # question and the expertise): sent ones need not be kept, unsent ones must not go out now.
+    outbox = uow.tables.outbox
+    session.execute(delete(outbox).where(outbox.c.envelope.contains(member_id, autoescape=True)))
     session.flush()
