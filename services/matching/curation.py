@@ -19,6 +19,7 @@ from services.matching.models import (
     ThemeAssignment,
     ThemeOverride,
 )
+from services.matching.peer_index import PeerIndex
 from services.matching.settings import MatchingSettings
 from shared import reference
 from shared.contracts.envelope import utcnow
@@ -64,7 +65,9 @@ def assignments(uow: UnitOfWork, text_id: str) -> list[ThemeAssignment]:
     )
 
 
-def correct_labels(uow: UnitOfWork, text_id: str, labels: Sequence[str], settings: MatchingSettings) -> list[dict]:
+def correct_labels(
+    uow: UnitOfWork, index: PeerIndex, text_id: str, labels: Sequence[str], settings: MatchingSettings
+) -> list[dict]:
     """Store the correction as feedback, replace the text's themes and follow through: the
     member's circles, the peer index and (for a question not yet answered) peer suggestions.
     Returns the payloads of new suggestions, already in the outbox."""
@@ -90,6 +93,7 @@ def correct_labels(uow: UnitOfWork, text_id: str, labels: Sequence[str], setting
         question = peers.Question(text_id, text.text, tuple(labels), text.terms or {})
         payloads = peers.suggest(
             uow,
+            index,
             profile,
             text.submission_id,
             [question],

@@ -26,6 +26,7 @@ from services.matching.schemas import (
     SuggestionListSchema,
     TextDetailSchema,
 )
+from services.matching.peer_index import PeerIndex
 from services.matching.settings import MatchingSettings
 from shared.runtime import Runtime
 from shared.web.problems import ProblemSchema
@@ -56,6 +57,7 @@ blp = Blueprint(
 class MatchingWeb:
     runtime: Runtime
     settings: MatchingSettings
+    index: PeerIndex  # a correction may lead to peer suggestions
 
 
 def matching_web() -> MatchingWeb:
@@ -147,7 +149,7 @@ class Labels(MethodView):
         web = matching_web()
         with web.runtime.uow_factory() as uow:
             try:
-                made = curation.correct_labels(uow, text_id, data["labels"], web.settings)
+                made = curation.correct_labels(uow, web.index, text_id, data["labels"], web.settings)
             except curation.NotFound as exc:
                 abort(404, message=str(exc))
             return {"text": detail_view(uow, curation.get_text(uow, text_id)), "suggestions": len(made)}
@@ -214,7 +216,7 @@ class Suggestions(MethodView):
 def register_curator_api(app, api) -> None:
     """Called once from matching's create_app()."""
     runtime: Runtime = app.extensions["buurt"]
-    app.extensions[EXTENSION] = MatchingWeb(runtime, MatchingSettings.from_settings(runtime.settings))
+    app.extensions[EXTENSION] = MatchingWeb(runtime, MatchingSettings.from_settings(runtime.settings), PeerIndex())
     api.spec.components.security_scheme(
         "curatorToken",
         {"type": "http", "scheme": "bearer", "description": "The curator token (BUURT_MATCHING_CURATOR_TOKEN)"},

@@ -10,12 +10,14 @@ from services.matching.models import (
     MemberTheme,
     ModelVersion,
     PeerExposure,
+    PeerIndexChange,
     PeerOffer,
     PeerSuggestion,
     Profile,
     ThemeAssignment,
     ThemeOverride,
 )
+from services.matching.peer_index import record_changes
 from shared.db.uow import UnitOfWork
 
 
@@ -30,7 +32,9 @@ def erase_member(uow: UnitOfWork, member_id: str) -> None:
         )
     )
     session.execute(delete(PeerExposure).where(PeerExposure.member_id == member_id))
-    session.execute(delete(PeerOffer).where(PeerOffer.member_id == member_id))  # offer themes cascade
+    session.execute(delete(PeerOffer).where(PeerOffer.member_id == member_id))
+    session.execute(delete(PeerIndexChange).where(PeerIndexChange.text_id.in_(text_ids)))
+    record_changes(uow, [None])  # every process reloads its peer index without the member
     session.execute(delete(LabelFeedback).where(LabelFeedback.member_id == member_id))
     # A classifier that learned from this member's corrected texts holds their words in its
     # vocabulary: it goes too (the worker falls back to the bundled texts until the next training).

@@ -6,6 +6,7 @@ from sqlalchemy import delete
 
 from services.matching import erasure, member_themes, peers
 from services.matching.models import MemberText, Profile, ThemeAssignment
+from services.matching.peer_index import PeerIndex
 from services.matching.settings import MatchingSettings
 from services.matching.similarity import term_vector
 from services.matching.versions import ModelProvider
@@ -26,7 +27,9 @@ def texts_of(data: dict) -> list[tuple[str, str, str, list[str]]]:
     return texts
 
 
-def on_submission_confirmed(uow: UnitOfWork, event: Event, models: ModelProvider, settings: MatchingSettings) -> None:
+def on_submission_confirmed(
+    uow: UnitOfWork, event: Event, models: ModelProvider, index: PeerIndex, settings: MatchingSettings
+) -> None:
     data = event.data
     now = utcnow()
     profile = uow.session.get(Profile, data["member_id"])
@@ -97,6 +100,7 @@ def on_submission_confirmed(uow: UnitOfWork, event: Event, models: ModelProvider
     )
     suggestions = peers.suggest(
         uow,
+        index,
         profile,
         data["submission_id"],
         questions,

@@ -92,7 +92,7 @@ class ThemeOverride(Base):
 
 
 class PeerOffer(Base):
-    """An expertise text of a member who consented to introductions: the peer search index."""
+    """An expertise text of a member who consented to introductions: what the peer index holds."""
 
     __tablename__ = "peer_offers"
 
@@ -105,13 +105,15 @@ class PeerOffer(Base):
     terms: Mapped[dict] = mapped_column(JSON)
 
 
-class PeerOfferTheme(Base):
-    """(theme, offer) pairs, keyed by theme first: candidates for a question in one index scan."""
+class PeerIndexChange(Base):
+    """Which offers changed, in order: workers keep the peer index in memory and catch up from here.
+    A row without text_id tells them to reload everything (after an erasure)."""
 
-    __tablename__ = "peer_offer_themes"
+    __tablename__ = "peer_index_changes"
 
-    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    text_id: Mapped[str] = mapped_column(ForeignKey("peer_offers.text_id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PeerExposure(Base):

@@ -1,9 +1,9 @@
 """Peer suggestions: whose expertise fits a learning question, ranked, capped, explained.
 
-Candidates come from an SQL-side index (`peer_offer_themes`, keyed by theme) of the expertise
-texts of members who consented to introductions, filtered in the same query by the monthly
-cap. They are ranked in memory by theme overlap, TF-IDF cosine between question and
-expertise, proximity, complementary roles and how rarely they were suggested this month.
+Candidates come from the in-memory peer index (the expertise offers of members who
+consented to introductions, by theme). They are ranked by theme overlap, TF-IDF cosine
+between question and expertise, proximity, complementary roles and how rarely they were
+suggested this month; whoever reached the monthly cap is left out.
 """
 
 from __future__ import annotations
@@ -12,22 +12,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, select
+import numpy as np
+from sqlalchemy import delete, select
 
 from services.matching.models import (
     MemberText,
     PeerExposure,
     PeerOffer,
-    PeerOfferTheme,
     PeerSuggestion,
     Profile,
     ThemeAssignment,
 )
-from services.matching.similarity import cosine, shared_terms
+from services.matching.peer_index import ROLE_CODES, Offer, PeerIndex, exposure, record_changes
+from services.matching.similarity import shared_terms
 from shared import reference
 from shared.contracts.envelope import isoformat
 from shared.db.uow import UnitOfWork
 
+ROLES = tuple(ROLE_CODES)  # in code order
 RESIDENT_ROLES = frozenset({"bewoner", "buurtmaker"})
 PROFESSIONAL_ROLES = frozenset({"wijkprofessional", "beleidsmaker", "bestuurder"})
 
@@ -44,23 +46,11 @@ class Question:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    text_id: str
-    member_id: str
-    role: str
-    municipality_code: str
-    province_code: str
-    themes: tuple[str, ...]
-    terms: dict[str, float]
-    exposure: int  # suggestions this month so far
-
-
-@dataclass(frozen=True)
 class Ranked:
-    candidate: Candidate
+    offer: Offer
     score: float
     themes: tuple[str, ...]
-    reasons: tuple[str, ...]
+    exposure: int
 
 
 def month_of(moment: datetime) -> str:
@@ -68,46 +58,74 @@ def month_of(moment: datetime) -> str:
 
 
 def complementary(asking_role: str, offering_role: str) -> float:
-    sides = {asking_role in RESIDENT_ROLES, offering_role in RESIDENT_ROLES}
-    known = all(r in RESIDENT_ROLES | PROFESSIONAL_ROLES for r in (asking_role, offering_role))
-    if not known:
+    known = RESIDENT_ROLES | PROFESSIONAL_ROLES
+    if asking_role not in known or offering_role not in known:
         return 0.5
-    return 1.0 if len(sides) == 2 else 0.0
+    return 1.0 if (asking_role in RESIDENT_ROLES) != (offering_role in RESIDENT_ROLES) else 0.0
 
 
-def rank(question: Question, asker: Profile, candidates: list[Candidate], monthly_limit: int) -> list[Ranked]:
-    """Every candidate sharing a theme with the question, best first (one entry per member)."""
-    wanted = set(question.themes)
+def rank(
+    question: Question,
+    asker: Profile,
+    index: PeerIndex,
+    seen_by_member: np.ndarray,
+    monthly_limit: int,
+    wanted: int,
+    skip: set[str] = frozenset(),
+) -> list[Ranked]:
+    """The best `wanted` offers for the question (one per member), best first.
+
+    Every signal is computed for all offers on the question's themes at once (numpy columns
+    and one sparse product for the TF-IDF cosine); then the best are taken member by member.
+    """
+    offers, columns = index.snapshot()
+    wanted_bits = sum(index.theme_bits[t] for t in question.themes)
+    selected = np.flatnonzero(columns["alive"] & ((columns["themes"] & wanted_bits) != 0))
+    if not len(selected):
+        return []
+    members = columns["member"][selected]
+    if members.max() >= len(seen_by_member):  # members another thread indexed meanwhile
+        seen_by_member = np.pad(seen_by_member, (0, int(members.max()) + 1 - len(seen_by_member)))
+    seen = seen_by_member[members]
+    eligible = (members != index.code("member", asker.member_id)) & (seen < monthly_limit)
+    excluded = [index.code("member", m) for m in skip]
+    if excluded:
+        eligible &= ~np.isin(members, excluded)
+    role_weights = np.array([WEIGHTS["roles"] * complementary(asker.role, r) for r in ROLES])
+    proximity = np.where(
+        columns["town"][selected] == index.code("town", asker.municipality_code),
+        WEIGHTS["proximity"],
+        np.where(columns["province"][selected] == index.code("province", asker.province_code), WEIGHTS["proximity"] / 2, 0.0),
+    )
+    without_similarity = (
+        WEIGHTS["overlap"] * np.bitwise_count(columns["themes"][selected] & wanted_bits) / len(question.themes)
+        + proximity
+        + role_weights[columns["role"][selected]]
+        + WEIGHTS["fairness"] * (1.0 - seen / monthly_limit)
+    )
+    order = np.flatnonzero(eligible)
+    if not len(order):
+        return []
+    similarity = np.minimum(1.0, index.similarities(question.terms, selected[order], offers))
+    total = without_similarity[order] + WEIGHTS["similarity"] * similarity
     best: dict[str, Ranked] = {}
-    for c in candidates:
-        common = tuple(t for t in question.themes if t in c.themes)
-        if not common or c.member_id == asker.member_id or c.exposure >= monthly_limit:
-            continue
-        overlap = len(common) / len(wanted)
-        similarity = cosine(question.terms, c.terms)
-        proximity = (
-            1.0 if c.municipality_code == asker.municipality_code else 0.5 if c.province_code == asker.province_code else 0.0
-        )
-        roles = complementary(asker.role, c.role)
-        fairness = 1.0 - c.exposure / monthly_limit
-        score = (
-            WEIGHTS["overlap"] * overlap
-            + WEIGHTS["similarity"] * min(1.0, similarity)
-            + WEIGHTS["proximity"] * proximity
-            + WEIGHTS["roles"] * roles
-            + WEIGHTS["fairness"] * fairness
-        )
-        current = best.get(c.member_id)
-        if current is None or (score, c.text_id) > (current.score, current.candidate.text_id):
-            best[c.member_id] = Ranked(c, score, common, ())
-    ordered = sorted(best.values(), key=lambda r: (-r.score, r.candidate.member_id))
-    return [
-        Ranked(r.candidate, r.score, r.themes, reasons(question, asker, r.candidate, r.themes)) for r in ordered
-    ]
+    for rank_index in np.argsort(-total, kind="stable").tolist():
+        position = order[rank_index]
+        offer = offers[selected[position]]
+        if offer.member_id in best:
+            continue  # a member's second offer: their best one is already in
+        score = float(total[rank_index])
+        common = tuple(t for t in question.themes if t in offer.themes)
+        best[offer.member_id] = Ranked(offer, score, common, int(seen[position]))
+        if len(best) == wanted:
+            break
+    ordered = sorted(best.values(), key=lambda r: (-r.score, r.offer.member_id))
+    return ordered[:wanted]
 
 
-def reasons(question: Question, asker: Profile, c: Candidate, common: tuple[str, ...]) -> tuple[str, ...]:
+def reasons(question: Question, asker: Profile, ranked: Ranked) -> tuple[str, ...]:
     """Why, for curators and the people asked: Dutch first, English after the slash."""
+    c, common = ranked.offer, ranked.themes
     labels = {t.slug: t for t in reference.themes()}
     nl = ", ".join(labels[t].label_nl for t in common)
     en = ", ".join(labels[t].label_en for t in common)
@@ -124,42 +142,14 @@ def reasons(question: Question, asker: Profile, c: Candidate, common: tuple[str,
             found.append("bewonersvraag, kennis uit de praktijk van een professional / resident question, professional expertise")
         else:
             found.append("vraag van een professional, kennis van een bewoner / professional question, resident expertise")
-    if c.exposure == 0:
+    if ranked.exposure == 0:
         found.append("deze maand nog niet voorgesteld / not suggested yet this month")
     return tuple(r[:300] for r in found)
 
 
-def candidates_for(uow: UnitOfWork, themes: set[str], asker_id: str, month: str, monthly_limit: int) -> list[Candidate]:
-    """Offers on any of these themes from others still under the monthly cap: one indexed query."""
-    if not themes:
-        return []
-    exposure = func.coalesce(PeerExposure.count, 0)
-    statement = (
-        select(
-            PeerOffer.text_id,
-            PeerOffer.member_id,
-            PeerOffer.role,
-            PeerOffer.municipality_code,
-            PeerOffer.province_code,
-            PeerOffer.themes,
-            PeerOffer.terms,
-            exposure,
-        )
-        .outerjoin(PeerExposure, and_(PeerExposure.member_id == PeerOffer.member_id, PeerExposure.month == month))
-        .where(
-            PeerOffer.text_id.in_(select(PeerOfferTheme.text_id).where(PeerOfferTheme.slug.in_(sorted(themes)))),
-            PeerOffer.member_id != asker_id,
-            exposure < monthly_limit,
-        )
-    )
-    return [
-        Candidate(r[0], r[1], r[2], r[3], r[4], tuple(r[5]), r[6], int(r[7]))
-        for r in uow.session.execute(statement)
-    ]
-
-
 def suggest(
     uow: UnitOfWork,
+    index: PeerIndex,
     asker: Profile,
     submission_id: str,
     questions: list[Question],
@@ -172,56 +162,57 @@ def suggest(
     questions = [q for q in questions if q.themes]
     if not asker.peer_introductions or not questions or per_question <= 0:
         return []
+    index.sync(uow)
     month = month_of(now)
-    pool = candidates_for(uow, {t for q in questions for t in q.themes}, asker.member_id, month, monthly_limit)
-    if not pool:
-        return []
+    exposed = exposure(uow, month)
+    seen = np.zeros(len(index.codes["member"]) + 1)  # by member code
+    for member_id, count in exposed.items():
+        code = index.code("member", member_id)
+        if code >= 0:
+            seen[code] = count
     # never the same peer twice for one asker, across questions and submissions
     taken = set(
         uow.session.scalars(
             select(PeerSuggestion.offering_member_id).where(PeerSuggestion.asking_member_id == asker.member_id)
         )
     )
-    added: dict[str, int] = {}
     chosen: list[tuple[Question, Ranked]] = []
     for question in questions:
-        picked = 0
-        for ranked in rank(question, asker, pool, monthly_limit):
-            member = ranked.candidate.member_id
-            if member in taken or ranked.candidate.exposure + added.get(member, 0) >= monthly_limit:
-                continue
+        for ranked in rank(question, asker, index, seen, monthly_limit, per_question, taken):
             chosen.append((question, ranked))
-            taken.add(member)
-            added[member] = added.get(member, 0) + 1
-            picked += 1
-            if picked == per_question:
-                break
+            taken.add(ranked.offer.member_id)
     if not chosen:
         return []
     texts = dict(
         uow.session.execute(
-            select(MemberText.text_id, MemberText.text).where(
-                MemberText.text_id.in_([r.candidate.text_id for _, r in chosen])
-            )
+            select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_([r.offer.text_id for _, r in chosen]))
         ).all()
     )
-    for member, count in added.items():
-        row = uow.session.get(PeerExposure, (member, month))
-        if row is None:
-            uow.session.add(PeerExposure(member_id=member, month=month, count=count))
-        else:
-            row.count += count
+    counted = {
+        row.member_id: row
+        for row in uow.session.scalars(
+            select(PeerExposure).where(
+                PeerExposure.month == month, PeerExposure.member_id.in_([r.offer.member_id for _, r in chosen])
+            )
+        )
+    }
     payloads = []
     for question, ranked in chosen:
+        member = ranked.offer.member_id
+        if member in counted:
+            counted[member].count += 1
+        else:
+            counted[member] = PeerExposure(member_id=member, month=month, count=1)
+            uow.session.add(counted[member])
         suggestion = PeerSuggestion(
             suggestion_id=str(uuid.uuid4()),
             submission_id=submission_id,
             question_id=question.text_id,
             asking_member_id=asker.member_id,
-            offering_member_id=ranked.candidate.member_id,
-            offer_text_id=ranked.candidate.text_id,
+            offering_member_id=member,
+            offer_text_id=ranked.offer.text_id,
             themes=list(ranked.themes),
-            reasons=list(ranked.reasons),
+            reasons=list(reasons(question, asker, ranked)),
             score=round(ranked.score, 4),
             suggested_at=now,
         )
@@ -232,7 +223,7 @@ def suggest(
                 "asking_member_id": asker.member_id,
                 "question_id": question.text_id,
                 "question_text": question.text,
-                "offering_member_id": suggestion.offering_member_id,
+                "offering_member_id": member,
                 "expertise_text": texts[suggestion.offer_text_id],
                 "themes": suggestion.themes,
                 "reasons": suggestion.reasons,
@@ -245,9 +236,18 @@ def suggest(
 
 def refresh_offers(uow: UnitOfWork, profile: Profile) -> None:
     """Rebuild a member's entries in the peer index from their expertise texts and consent."""
+    before = set(uow.session.scalars(select(PeerOffer.text_id).where(PeerOffer.member_id == profile.member_id)))
     uow.session.execute(delete(PeerOffer).where(PeerOffer.member_id == profile.member_id))
-    if not profile.peer_introductions:
-        return
+    after: set[str] = set()
+    if profile.peer_introductions:
+        after = _add_offers(uow, profile)
+    if before or after:
+        record_changes(uow, sorted(before | after))
+    uow.session.flush()
+
+
+def _add_offers(uow: UnitOfWork, profile: Profile) -> set[str]:
+    added = set()
     expertise = uow.session.scalars(
         select(MemberText).where(MemberText.member_id == profile.member_id, MemberText.kind == "expertise")
     ).all()
@@ -270,6 +270,5 @@ def refresh_offers(uow: UnitOfWork, profile: Profile) -> None:
                 terms=text.terms or {},
             )
         )
-        uow.session.flush()
-        uow.session.add_all(PeerOfferTheme(slug=slug, text_id=text.text_id) for slug in sorted(themes))
-    uow.session.flush()
+        added.add(text.text_id)
+    return added

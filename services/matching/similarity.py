@@ -34,9 +34,8 @@ def term_vector(model: ThemeClassifier, text: str) -> dict[str, float]:
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    # the key intersection runs in C; texts share few terms, so the sum is short
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def shared_terms(a: dict[str, float], b: dict[str, float], top: int = 3) -> list[str]:

@@ -7,6 +7,7 @@ from functools import partial
 
 from services.matching import handlers, versions
 from services.matching.app import build_runtime
+from services.matching.peer_index import PeerIndex
 from services.matching.settings import MatchingSettings
 from shared.messaging.worker import PeriodicJob, Worker
 from shared.runtime import Runtime
@@ -15,6 +16,7 @@ from shared.runtime import Runtime
 def build_worker(runtime: Runtime) -> Worker:
     own = MatchingSettings.from_settings(runtime.settings)
     models = versions.ModelProvider()
+    index = PeerIndex()
     # Runs once as soon as the worker starts (the event is already set), then rests: a fresh
     # database gets a version trained on the bundled texts before the first message needs it.
     warm_now = threading.Event()
@@ -23,7 +25,9 @@ def build_worker(runtime: Runtime) -> Worker:
         runtime.settings,
         runtime.uow_factory,
         handlers={
-            "intake.submission.confirmed.v1": partial(handlers.on_submission_confirmed, models=models, settings=own),
+            "intake.submission.confirmed.v1": partial(
+                handlers.on_submission_confirmed, models=models, index=index, settings=own
+            ),
             "intake.member.erased.v1": handlers.on_member_erased,
         },
         jobs=[PeriodicJob("classifier-warm-up", 24 * 3600, partial(models.warm, runtime.uow_factory), wake=warm_now)],

@@ -1,8 +1,8 @@
-"""classifier versions, feedback, overrides, peer suggestions
+"""classifier versions, feedback, overrides, peer index and suggestions
 
 Revision ID: 0002
 Revises: 0001
-Created: 2026-11-28 10:15:35.336428
+Created: 2026-11-28 10:27:06.367602
 """
 
 from alembic import op
@@ -37,6 +37,12 @@ def upgrade() -> None:
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('member_id', 'month', name=op.f('pk_peer_exposure'))
+    )
+    op.create_table('peer_index_changes',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('text_id', sa.String(length=100), nullable=True),
+    sa.Column('changed_at', shared.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_peer_index_changes'))
     )
     op.create_table('peer_suggestions',
     sa.Column('suggestion_id', sa.String(length=36), nullable=False),
@@ -96,12 +102,6 @@ def upgrade() -> None:
     with op.batch_alter_table('peer_offers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_peer_offers_member_id'), ['member_id'], unique=False)
 
-    op.create_table('peer_offer_themes',
-    sa.Column('slug', sa.String(length=40), nullable=False),
-    sa.Column('text_id', sa.String(length=100), nullable=False),
-    sa.ForeignKeyConstraint(['text_id'], ['peer_offers.text_id'], name=op.f('fk_peer_offer_themes_text_id_peer_offers'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('slug', 'text_id', name=op.f('pk_peer_offer_themes'))
-    )
     with op.batch_alter_table('member_themes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sa.String(length=20), server_default='auto', nullable=False))
 
@@ -135,7 +135,6 @@ def downgrade() -> None:
     with op.batch_alter_table('member_themes', schema=None) as batch_op:
         batch_op.drop_column('source')
 
-    op.drop_table('peer_offer_themes')
     with op.batch_alter_table('peer_offers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_peer_offers_member_id'))
 
@@ -153,6 +152,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_peer_suggestions_asking_member_id'))
 
     op.drop_table('peer_suggestions')
+    op.drop_table('peer_index_changes')
     op.drop_table('peer_exposure')
     with op.batch_alter_table('model_versions', schema=None) as batch_op:
         batch_op.drop_index('uq_model_versions_active', postgresql_where=sa.text('active'), sqlite_where=sa.text('active'))
