@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from services.matching.models import PeerExposure, PeerIndexChange, PeerOffer
 from services.matching.similarity import cosine
@@ -24,6 +24,7 @@ from shared.contracts.envelope import utcnow
 from shared.db.uow import UnitOfWork
 
 LOOK_BACK = 1000  # ids below the highest seen that may still commit late
+KEEP_CHANGES = 10_000  # the purge keeps this many of the latest changes
 REBUILD_AFTER = 500  # offers added since the term matrix was built, compared one by one until then
 
 
@@ -125,6 +126,11 @@ class PeerIndex:
             fresh = [(i, t) for i, t in changes if i not in self._applied]
             if not fresh:
                 return
+            oldest = uow.session.scalar(select(func.min(PeerIndexChange.id)))
+            if oldest is not None and oldest > self._highest + 1:
+                # changes this process never saw were purged (or ids were skipped): start afresh
+                self._reload(uow)
+                return
             dead = sum(1 for o in self.offers if o is None)
             if any(t is None for _, t in fresh) or dead > 1000 and dead > len(self.offers) // 2:
                 self._reload(uow)
@@ -206,6 +212,15 @@ _COLUMNS = (
     ("member", np.int32),
     ("role", np.int8),
 )
+
+
+def purge(uow: UnitOfWork, today_month: str) -> None:
+    """Housekeeping: drop all but the latest changes, and exposure counts of months gone by."""
+    highest = uow.session.scalar(select(func.max(PeerIndexChange.id)))
+    if highest is not None:
+        uow.session.execute(delete(PeerIndexChange).where(PeerIndexChange.id <= highest - KEEP_CHANGES))
+    uow.session.execute(delete(PeerExposure).where(PeerExposure.month < today_month))
+    uow.commit()
 
 
 def exposure(uow: UnitOfWork, month: str) -> dict[str, int]:

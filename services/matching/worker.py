@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from functools import partial
 
-from services.matching import handlers, versions
+from services.matching import handlers, peer_index, versions
 from services.matching.app import build_runtime
 from services.matching.peer_index import PeerIndex
+from services.matching.peers import month_of
 from services.matching.settings import MatchingSettings
+from shared.contracts.envelope import utcnow
 from shared.messaging.worker import PeriodicJob, Worker
 from shared.runtime import Runtime
 
@@ -30,8 +32,16 @@ def build_worker(runtime: Runtime) -> Worker:
             ),
             "intake.member.erased.v1": handlers.on_member_erased,
         },
-        jobs=[PeriodicJob("classifier-warm-up", 24 * 3600, partial(models.warm, runtime.uow_factory), wake=warm_now)],
+        jobs=[
+            PeriodicJob("classifier-warm-up", 24 * 3600, partial(models.warm, runtime.uow_factory), wake=warm_now),
+            PeriodicJob("purge-peer-index", 24 * 3600, partial(purge_peer_index, runtime)),
+        ],
     )
+
+
+def purge_peer_index(runtime: Runtime) -> None:
+    with runtime.uow_factory() as uow:
+        peer_index.purge(uow, month_of(utcnow()))
 
 
 def main() -> None:

@@ -53,3 +53,19 @@ def test_a_correction_made_over_http_reaches_the_workers_index(harness):
     after = {o.text_id: o.themes for o in worker_index.snapshot()[0] if o is not None}
     assert after[data["expertise"]["text_id"]] == frozenset({"groen-natuur"})
     assert before.get(data["expertise"]["text_id"]) != after[data["expertise"]["text_id"]]
+
+
+def test_a_process_that_missed_purged_changes_reloads(harness, monkeypatch):
+    from services.matching import peer_index
+
+    first = new_id()
+    harness.deliver("intake.submission.confirmed.v1", offering(first))
+    elsewhere = PeerIndex()
+    assert members_in(elsewhere, harness) == {first}
+    later = [new_id() for _ in range(3)]
+    for member in later:
+        harness.deliver("intake.submission.confirmed.v1", offering(member))
+    monkeypatch.setattr(peer_index, "KEEP_CHANGES", 1)  # the purge leaves only the very latest change
+    with harness.uow() as uow:
+        peer_index.purge(uow, "2026-11")
+    assert members_in(elsewhere, harness) == {first, *later}
