@@ -188,6 +188,8 @@ def suggest(
             select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_([r.offer.text_id for _, r in chosen]))
         ).all()
     )
+    # an offer erased by another process since this one's index caught up is left out
+    chosen = [(q, r) for q, r in chosen if r.offer.text_id in texts]
     counted = {
         row.member_id: row
         for row in uow.session.scalars(
