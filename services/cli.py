@@ -133,6 +133,29 @@ def erase(email: str) -> None:
 
 
 @main.group()
+def matching() -> None:
+    """The theme classifier of the matching service."""
+
+
+@matching.command("train")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds (0 to skip)")
+def matching_train(folds: int) -> None:
+    """Train on the labelled texts plus all curator corrections, store and activate the version."""
+    from services.matching.operator import train
+
+    click.echo(train(folds))
+
+
+@matching.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def matching_evaluate(path: str) -> None:
+    """Evaluate the active version on a JSONL file of {"text", "labels"} lines."""
+    from services.matching.operator import evaluate_path
+
+    click.echo(evaluate_path(path))
+
+
+@main.group()
 def dlq() -> None:
     """Dead letters: messages a service could not process, with the reason."""
 

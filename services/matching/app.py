@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.matching.curator_api import register_curator_api
 from services.matching.models import TABLES
 from shared.config import Settings
 from shared.runtime import Runtime
@@ -16,5 +17,8 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
 
 def create_app(runtime: Runtime | None = None) -> Flask:
     runtime = runtime or build_runtime()
-    app, _api = make_service_app(__name__, runtime, title="Buurtplatform matching")
+    app, api = make_service_app(
+        __name__, runtime, title="Buurtplatform matching", description="Curator API: review, correct, explain"
+    )
+    register_curator_api(app, api)
     return app

@@ -1,32 +1,35 @@
-"""Matching's use cases: plain functions over a unit of work (no Flask, no kombu)."""
+"""Matching's event handlers: plain functions over a unit of work (no Flask, no kombu)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from sqlalchemy import delete
 
-from sqlalchemy import delete, select
-
-from services.matching.models import MemberText, MemberTheme, Profile, ThemeAssignment
+from services.matching import erasure, member_themes, peers
+from services.matching.models import MemberText, Profile, ThemeAssignment
+from services.matching.peer_index import PeerIndex
+from services.matching.settings import MatchingSettings
+from services.matching.similarity import term_vector
+from services.matching.versions import ModelProvider
 from shared.contracts.envelope import Event, isoformat, utcnow
 from shared.db.uow import UnitOfWork
 
-# How much each kind of text counts towards a member's theme circles.
-KIND_WEIGHT = {"urgent_issue": 1.0, "learning_question": 1.0, "expertise": 0.5}
 
-
-def texts_of(data: dict) -> list[tuple[str, str, str]]:
-    """(text id, kind, text) for every free text of a confirmed submission."""
+def texts_of(data: dict) -> list[tuple[str, str, str, list[str]]]:
+    """(text id, kind, text, themes the member ticked) for every free text of a confirmed submission."""
     texts = []
     if data.get("urgent_issues"):
-        texts.append((data["urgent_issues"]["text_id"], "urgent_issue", data["urgent_issues"]["text"]))
-    texts += [(q["text_id"], "learning_question", q["text"]) for q in data["learning_questions"]]
+        urgent = data["urgent_issues"]
+        texts.append((urgent["text_id"], "urgent_issue", urgent["text"], list(urgent.get("themes") or ())))
+    texts += [(q["text_id"], "learning_question", q["text"], []) for q in data["learning_questions"]]
     if data.get("expertise"):
-        texts.append((data["expertise"]["text_id"], "expertise", data["expertise"]["text"]))
+        expertise = data["expertise"]
+        texts.append((expertise["text_id"], "expertise", expertise["text"], list(expertise.get("themes") or ())))
     return texts
 
 
-def on_submission_confirmed(uow: UnitOfWork, event: Event, classify: Callable, classifier_version: str) -> None:
+def on_submission_confirmed(
+    uow: UnitOfWork, event: Event, models: ModelProvider, index: PeerIndex, settings: MatchingSettings
+) -> None:
     data = event.data
     now = utcnow()
     profile = uow.session.get(Profile, data["member_id"])
@@ -40,9 +43,12 @@ def on_submission_confirmed(uow: UnitOfWork, event: Event, classify: Callable, c
     profile.updated_at = now
     uow.session.flush()
 
-    classified = []
-    for text_id, kind, text in texts_of(data):
-        result = classify(text)
+    model = models.get(uow)
+    texts = texts_of(data)
+    results = model.classify_batch([t[2] for t in texts], review_threshold=settings.review_threshold)
+    classified, questions = [], []
+    for (text_id, kind, text, stated), result in zip(texts, results):
+        terms = term_vector(model, text)
         uow.session.merge(
             MemberText(
                 text_id=text_id,
@@ -51,58 +57,67 @@ def on_submission_confirmed(uow: UnitOfWork, event: Event, classify: Callable, c
                 kind=kind,
                 text=text,
                 needs_review=result.needs_review,
-                classifier_version=classifier_version,
+                classifier_version=model.version,
                 created_at=now,
+                scores={t: round(s, 4) for t, s in result.scores.items()},
+                explanations=[e.as_dict() for e in result.explanations],
+                confidence=round(result.confidence, 4),
+                stated_themes=stated,
+                terms=terms,
+                reviewed_at=None,
             )
         )
-        for slug, score in result.themes.items():
-            uow.session.merge(ThemeAssignment(text_id=text_id, slug=slug, score=score, source="auto"))
+        uow.session.execute(delete(ThemeAssignment).where(ThemeAssignment.text_id == text_id))
+        uow.session.add_all(
+            ThemeAssignment(text_id=text_id, slug=slug, score=round(result.scores[slug], 4), source="auto")
+            for slug in result.themes
+        )
         classified.append(
             {
                 "text_id": text_id,
                 "kind": kind,
-                "themes": [{"slug": s, "score": round(v, 4)} for s, v in sorted(result.themes.items())],
+                "themes": [{"slug": s, "score": round(result.scores[s], 4)} for s in result.themes],
                 "needs_review": result.needs_review,
             }
         )
+        if kind == "learning_question" and not result.needs_review:  # only trusted themes lead to introductions
+            questions.append(peers.Question(text_id, text, tuple(result.themes), terms))
     uow.session.flush()
-    member_themes = recompute_member_themes(uow, data["member_id"])
+    themes = member_themes.recompute(uow, data["member_id"], settings.member_theme_min_weight)
+    peers.refresh_offers(uow, profile)
     uow.publish(
         "matching.submission.classified.v1",
         subject=data["submission_id"],
         data={
             "submission_id": data["submission_id"],
             "member_id": data["member_id"],
-            "classifier_version": classifier_version,
+            "classifier_version": model.version,
             "texts": classified,
-            "member_themes": member_themes,
+            "member_themes": themes,
             "classified_at": isoformat(now),
         },
         causation=event,
     )
-    uow.commit()
-
-
-def recompute_member_themes(uow: UnitOfWork, member_id: str) -> list[str]:
-    weights: dict[str, float] = defaultdict(float)
-    rows = uow.session.execute(
-        select(MemberText.kind, ThemeAssignment.slug, ThemeAssignment.score)
-        .join(ThemeAssignment, ThemeAssignment.text_id == MemberText.text_id)
-        .where(MemberText.member_id == member_id)
+    suggestions = peers.suggest(
+        uow,
+        index,
+        profile,
+        data["submission_id"],
+        questions,
+        now=now,
+        per_question=settings.peers_per_question,
+        monthly_limit=settings.peer_monthly_limit,
     )
-    for kind, slug, score in rows:
-        weights[slug] += KIND_WEIGHT[kind] * score
-    uow.session.execute(delete(MemberTheme).where(MemberTheme.member_id == member_id))
-    for slug, weight in weights.items():
-        uow.session.add(MemberTheme(member_id=member_id, slug=slug, weight=weight))
-    return sorted(weights)
+    if suggestions:
+        uow.publish_many(
+            "matching.peers.suggested.v1", [(s["suggestion_id"], s) for s in suggestions], causation=event
+        )
+    uow.commit()
 
 
 def on_member_erased(uow: UnitOfWork, event: Event) -> None:
     member_id = event.data["member_id"]
-    profile = uow.session.get(Profile, member_id)
-    if profile is not None:
-        uow.session.delete(profile)  # texts, assignments and themes go with it (ON DELETE CASCADE)
+    erasure.erase_member(uow, member_id)
     uow.publish(
         "matching.erasure.completed.v1",
         subject=member_id,
@@ -115,3 +130,4 @@ def on_member_erased(uow: UnitOfWork, event: Event) -> None:
         causation=event,
     )
     uow.commit()
+
