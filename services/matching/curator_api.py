@@ -169,7 +169,7 @@ class MemberThemes(MethodView):
                 abort(404, message=str(exc))
 
 
-@blp.route("/members/<member_id>/themes/<slug>")
+@blp.route("/members/<member_id>/themes/<theme:slug>")
 class MemberThemeOverride(MethodView):
     @blp.doc(security=CURATOR)
     @blp.arguments(OverrideRequestSchema)

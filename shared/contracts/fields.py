@@ -26,8 +26,20 @@ def known_theme(slug: str) -> None:
         raise ValidationError(f"Unknown theme {slug!r}.")
 
 
-def ThemeSlug(**kwargs) -> fields.String:  # noqa: N802
-    return fields.String(validate=known_theme, **kwargs)
+class ThemeSlugField(fields.String):
+    """A slug of the taxonomy; API documents list them as an enum (see theme_enum)."""
+
+
+def ThemeSlug(**kwargs) -> ThemeSlugField:  # noqa: N802
+    return ThemeSlugField(validate=known_theme, **kwargs)
+
+
+def theme_enum(converter, field, ret, **kwargs) -> dict:
+    """apispec attribute function: documents theme slug fields with the taxonomy's slugs,
+    read when the document is generated rather than when this module is imported."""
+    if isinstance(field, ThemeSlugField):
+        return {"enum": sorted(reference.theme_slugs())}
+    return {}
 
 
 def Language(**kwargs) -> fields.String:  # noqa: N802

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from flask import Flask, g, request
 
+from shared.contracts.fields import theme_enum
 from shared.logs import bind_service, configure_logging, correlation
 from shared.runtime import Runtime
 from shared.web.health import health
 from shared.web.metrics import install_metrics
 from shared.web.nul_guard import install_nul_guard
 from shared.web.problems import ProblemApi, install_error_handlers
+from shared.web.theme_converter import install_theme_converter
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -65,4 +67,6 @@ def make_service_app(import_name: str, runtime: Runtime, *, title: str, descript
         return response
 
     api = ProblemApi(app)
+    api.ma_plugin.converter.add_attribute_function(theme_enum)
+    install_theme_converter(app, api)
     return app, api

@@ -46,6 +46,17 @@ SERVICE_CONFIG: dict[str, dict] = {
             }
         ]
     },
+    "matching": {
+        "operations": [
+            {
+                # Exactly one of submission_id and question_id must be given; OpenAPI has no way
+                # to say that of query parameters (the description does).
+                "include-method": "GET",
+                "include-path": "/api/v1/curator/suggestions",
+                "checks": {"positive_data_acceptance": {"enabled": False}},
+            }
+        ]
+    },
     "agenda": {
         "operations": [
             {

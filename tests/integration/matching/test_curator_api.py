@@ -37,7 +37,7 @@ def test_correcting_a_text_applies_it_empties_the_queue_and_feeds_the_next_train
     assert text_id in {t["text_id"] for t in queue["texts"]}
 
     unknown = harness.client.put(f"/api/v1/curator/labels/{text_id}", json={"labels": ["geen-thema"]}, headers=AUTH)
-    assert unknown.status_code == 422 and "labels" in unknown.get_json()["errors"]
+    assert unknown.status_code == 422 and "labels.0" in unknown.get_json()["errors"]
     missing = harness.client.put(f"/api/v1/curator/labels/{new_id()}/urgent", json={"labels": ["wonen"]}, headers=AUTH)
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
 
