@@ -1,0 +1,151 @@
+"""Near-duplicate learning questions: grouped, each group shown by its clearest question.
+
+Each question gets a signature when it is folded in: its distinct content words, folded
+(lowercase, no accents) and stemmed (Snowball Dutch), sorted. Two questions are alike when
+the Jaccard similarity of their signatures is at least the threshold (``AGENDA_SIMILARITY``).
+
+Grouping is greedy and exact for that threshold: the largest groups of identical signatures
+lead, and every signature joins the first leader it is alike to. Candidate leaders are found
+with prefix filtering (two sets with Jaccard >= t share a word among the rarest
+``|s| - ceil(t*|s|) + 1`` words of each), so a theme with tens of thousands of questions is
+grouped without comparing every pair.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import Stemmer
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_PLACEHOLDER = re.compile(r"\[[a-z-]+\]")
+_local = threading.local()  # PyStemmer objects are not thread-safe
+
+# Function words that say nothing about what is asked (Dutch and English).
+STOPWORDS = frozenset(
+    """
+    aan al alle als bij dan dat de deze die dit doe doen door een en er ga gaan heb hebben het hoe hun ik
+    in is je jij kan kun kunnen maar me meer met mij mijn na naar niet nog nu of om onder ons onze ook op
+    over te tot u uit van veel voor wat we welk welke wie wij wordt worden zal ze zich zijn zo zou zoals
+    a an and are can do does for how i in is it of on or the to we what which who with you your
+    """.split()
+)
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("dutch_porter")
+    return stemmer
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def _fold(text: str) -> str:
+    lowered = _PLACEHOLDER.sub(" ", text.lower())
+    if not lowered.isascii():
+        lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
+    return lowered
+
+
+def signature(text: str) -> str:
+    """Sorted distinct stemmed content words, space-separated ("" for a text without any)."""
+    words = {_stem(w) for w in _TOKEN.findall(_fold(text)) if len(w) > 1 and w not in STOPWORDS and not w.isdigit()}
+    return " ".join(sorted(words))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def clarity(text: str) -> tuple:
+    """Higher is clearer: a real question, few removed details, of a readable length, capitalised."""
+    length = len(text)
+    return (
+        text.rstrip().endswith("?"),
+        -text.count("["),  # placeholders left by scrubbing
+        -abs(min(length, 300) - 90) // 15,  # around one sentence
+        text[:1].isupper(),
+        -length,
+    )
+
+
+@dataclass
+class Asked:
+    """One question as the grouping sees it."""
+
+    id: str
+    member_id: str
+    text: str
+    signature: str
+
+
+@dataclass
+class Group:
+    representative: Asked
+    questions: list[Asked] = field(default_factory=list)
+
+    @property
+    def members(self) -> int:
+        return len({q.member_id for q in self.questions})
+
+
+def group_questions(questions: Iterable[Asked], threshold: float) -> list[Group]:
+    """Groups of alike questions, largest first (by members), each with its clearest question."""
+    by_signature: dict[str, list[Asked]] = defaultdict(list)
+    for question in questions:
+        by_signature[question.signature or question.text.lower()].append(question)
+    if not by_signature:
+        return []
+    word_sets = {sig: frozenset(sig.split()) for sig in by_signature}
+    frequency = Counter(word for words in word_sets.values() for word in words)
+
+    def rarest_first(words: frozenset[str]) -> list[str]:
+        return sorted(words, key=lambda w: (frequency[w], w))
+
+    leaders: list[str] = []
+    position: dict[str, int] = {}
+    members_of: dict[str, list[str]] = {}
+    index: dict[str, list[str]] = defaultdict(list)  # word in a leader's prefix -> leaders
+    # Leaders are the signatures asked most often (then the shortest, then alphabetical: deterministic).
+    for sig in sorted(by_signature, key=lambda s: (-len(by_signature[s]), len(word_sets[s]), s)):
+        words = word_sets[sig]
+        ordered = rarest_first(words)
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1] if ordered else []
+        home = None
+        seen: set[str] = set()
+        for word in prefix:
+            for leader in index[word]:
+                if leader in seen:
+                    continue
+                seen.add(leader)
+                if jaccard(words, word_sets[leader]) >= threshold and (home is None or position[leader] < position[home]):
+                    home = leader
+        if home is None:
+            position[sig] = len(leaders)
+            leaders.append(sig)
+            members_of[sig] = [sig]
+            for word in prefix:
+                index[word].append(sig)
+        else:
+            members_of[home].append(sig)
+
+    groups = []
+    for leader in leaders:
+        questions_in = [q for sig in members_of[leader] for q in by_signature[sig]]
+        best = max(questions_in, key=lambda q: (clarity(q.text), q.id))
+        groups.append(Group(best, questions_in))
+    groups.sort(key=lambda g: (-g.members, -len(g.questions), g.representative.id))
+    return groups

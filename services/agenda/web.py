@@ -1,0 +1,54 @@
+"""Composition for agenda's own web side: its settings, the language of a request, the live cache."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, request
+
+from services.agenda.models import ALL_THEMES, ThemeStat
+from services.agenda.ranking import live_snapshot
+from services.agenda.settings import AgendaSettings
+from services.agenda.wording import LANGUAGES
+from shared.contracts.envelope import utcnow
+from shared.runtime import Runtime
+
+EXTENSION = "agenda"
+LIVE_CACHE_SECONDS = 60.0  # at most this old, and never older than the last change of the counters
+
+
+@dataclass
+class AgendaWeb:
+    runtime: Runtime
+    settings: AgendaSettings
+    _live: tuple[float, tuple, dict[str, Any]] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def live(self) -> dict[str, Any]:
+        """The live snapshot; grouping questions is costly, so it is kept while the counters stay the same."""
+        with self._lock, self.runtime.uow_factory() as uow:
+            overall = uow.session.get(ThemeStat, ALL_THEMES)
+            key = (overall.members, overall.questions, overall.urgent_mentions) if overall else (0, 0, 0)
+            key += (utcnow().date(),)
+            if self._live is None or self._live[1] != key or time.monotonic() - self._live[0] > LIVE_CACHE_SECONDS:
+                self._live = (time.monotonic(), key, live_snapshot(uow, self.settings))
+            return self._live[2]
+
+    def forget_live(self) -> None:
+        with self._lock:
+            self._live = None
+
+
+def agenda_web() -> AgendaWeb:
+    return current_app.extensions[EXTENSION]
+
+
+def language() -> str:
+    """?lang= first, then Accept-Language, then Dutch."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "nl"
