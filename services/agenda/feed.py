@@ -39,8 +39,8 @@ def atom_feed(versions: list[Version], public_url: str, language: str = "nl") ->
         entry = feed.add_entry()
         entry.id(f"{public_url}/versions/{version.version}")
         entry.title(f"{t('title', language)} – {t('version', language).lower()} {version.version}")
-        entry.link(href=document["links"]["html"], rel="alternate", type="text/html")
         entry.link(href=document["links"]["json"], rel="alternate", type="application/json")
+        entry.link(href=document["links"]["html"], rel="alternate", type="text/html")  # last: readers take it as the link
         entry.published(datetime.fromisoformat(document["published_at"]))
         entry.updated(version.redacted_at or version.published_at)
         entry.summary(_summary(document, language))
