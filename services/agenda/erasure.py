@@ -66,6 +66,7 @@ def erase_member(uow: UnitOfWork, event: Event, settings: AgendaSettings) -> int
     """Apply intake.member.erased.v1; returns the number of a re-issued version, if any."""
     member_id = event.data["member_id"]
     now = utcnow()
+    folding.write_folds(uow)  # what this transaction folded so far (a consumer batch) counts too
     texts = _member_texts(uow, member_id)
     question_ids = set(folding.unfold_member(uow, member_id))
     if uow.session.get(ErasedMember, member_id) is None:

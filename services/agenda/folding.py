@@ -12,11 +12,15 @@ member's submissions added and forgets which cells counted them.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, delete, event, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from services.agenda.models import (
     ALL_THEMES,
@@ -34,11 +38,6 @@ from shared.contracts.envelope import utcnow
 from shared.db.uow import UnitOfWork
 
 DIMENSIONS = ("municipality", "province", "role")
-
-
-def _insert(uow: UnitOfWork, model):
-    dialect = uow.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 class Contribution:
@@ -67,98 +66,235 @@ def _day_of(row: PendingSubmission) -> date:
     return date.fromisoformat(raw) if raw else (row.folded_at or utcnow()).date()
 
 
+@dataclass
+class FoldBuffer:
+    """Everything the submissions folded in one transaction add, written once before it commits."""
+
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    question_themes: set[tuple[str, str]] = field(default_factory=set)
+    member_themes: set[tuple[str, str]] = field(default_factory=set)
+    member_cells: set[tuple[str, str, str, str]] = field(default_factory=set)
+    questions_per_theme: Counter[str] = field(default_factory=Counter)
+    mentions_per_theme: Counter[str] = field(default_factory=Counter)
+    texts_per_day: Counter[tuple[str, date]] = field(default_factory=Counter)
+
+    def __bool__(self) -> bool:
+        return bool(self.questions or self.member_themes or self.texts_per_day)
+
+
 def fold(uow: UnitOfWork, row: PendingSubmission) -> None:
-    """Add one submission, whose confirmed and classified halves are both here, to the counters."""
+    """Add one submission, whose confirmed and classified halves are both here, to the counters.
+
+    The rows are collected per transaction and written in one statement just before it
+    commits (``write_folds``): a consumer batch of 20 events costs one round trip for all
+    its counters, not a dozen per event. Within the transaction, call ``write_folds`` before
+    reading the counters (erasure does).
+    """
     now = utcnow()
     row.folded_at = now
     contribution = Contribution(row)
     confirmed = row.confirmed
-    session = uow.session
-    connection = session.connection()
-    if contribution.question_texts:
-        texts = confirmed["texts"]
-        connection.execute(
-            _insert(uow, Question).on_conflict_do_nothing(),
-            [
-                {
-                    "text_id": text_id,
-                    "submission_id": row.submission_id,
-                    "member_id": row.member_id,
-                    "kind": "learning_question",
-                    "text": texts.get(text_id, ""),
-                    "signature": signature(texts.get(text_id, "")),
-                    "themes": slugs,
-                    "role": confirmed["role"],
-                    "municipality_code": confirmed["municipality_code"],
-                    "province_code": confirmed["province_code"],
-                    "created_at": now,
-                }
-                for text_id, slugs in contribution.question_texts
-            ],
+    buffer = _buffer(uow)
+    texts = confirmed["texts"]
+    for text_id, slugs in contribution.question_texts:
+        text = texts.get(text_id, "")
+        buffer.questions.append(
+            {
+                "text_id": text_id,
+                "submission_id": row.submission_id,
+                "member_id": row.member_id,
+                "text": text,
+                "signature": signature(text),
+                "themes": slugs,
+                "role": confirmed["role"],
+                "municipality_code": confirmed["municipality_code"],
+                "province_code": confirmed["province_code"],
+            }
         )
-        pairs = [{"slug": s, "text_id": t} for t, slugs in contribution.question_texts for s in slugs]
-        if pairs:
-            connection.execute(_insert(uow, QuestionTheme).on_conflict_do_nothing(), pairs)
-    if not contribution.texts_per_theme():
+        buffer.question_themes.update((slug, text_id) for slug in slugs)
+    counted = contribution.texts_per_theme()
+    if not counted:
         return
-    themes = [*contribution.themes, ALL_THEMES]
-    new_member_themes = set(
-        connection.execute(
-            _insert(uow, MemberThemeSeen).on_conflict_do_nothing().returning(MemberThemeSeen.slug),
-            [{"member_id": row.member_id, "slug": slug} for slug in themes],
-        ).scalars()
+    cells = {"municipality": confirmed["municipality_code"], "province": confirmed["province_code"], "role": confirmed["role"]}
+    for slug in counted:
+        buffer.member_themes.add((row.member_id, slug))
+        buffer.member_cells.update((row.member_id, slug, d, v) for d, v in cells.items())
+        buffer.questions_per_theme[slug] += contribution.questions[slug]
+        buffer.mentions_per_theme[slug] += contribution.mentions[slug]
+        buffer.texts_per_day[(slug, contribution.day)] += counted[slug]
+
+
+_BUFFER = "agenda_folds"
+
+
+def _buffer(uow: UnitOfWork) -> FoldBuffer:
+    session = uow.session
+    if _BUFFER not in session.info:
+        session.info[_BUFFER] = FoldBuffer()
+        event.listen(session, "before_commit", lambda s: _write(s))
+        event.listen(session, "after_rollback", lambda s: s.info.pop(_BUFFER, None))
+    return session.info[_BUFFER]
+
+
+def write_folds(uow: UnitOfWork) -> None:
+    """Write what was folded so far in this transaction (also done automatically at commit)."""
+    _write(uow.session)
+
+
+def _write(session: Session) -> None:
+    buffer: FoldBuffer | None = session.info.get(_BUFFER)
+    if not buffer:
+        return
+    session.info[_BUFFER] = FoldBuffer()
+    session.flush()  # the submissions rows exist before questions refer to them
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _write_postgresql(connection, buffer)
+    else:
+        _write_portable(connection, buffer)
+
+
+_FOLD_SQL = text(
+    """
+WITH
+q AS (
+    INSERT INTO questions (text_id, submission_id, member_id, kind, text, signature, themes, role,
+                           municipality_code, province_code, created_at)
+    SELECT x.text_id, x.submission_id, x.member_id, 'learning_question', x.text, x.signature, x.themes, x.role,
+           x.municipality_code, x.province_code, :now
+    FROM jsonb_to_recordset(CAST(:questions AS jsonb)) AS x(text_id text, submission_id text, member_id text,
+         text text, signature text, themes json, role text, municipality_code text, province_code text)
+    ON CONFLICT DO NOTHING
+),
+qt AS (
+    INSERT INTO question_themes (slug, text_id)
+    SELECT x.slug, x.text_id FROM jsonb_to_recordset(CAST(:question_themes AS jsonb)) AS x(slug text, text_id text)
+    ON CONFLICT DO NOTHING
+),
+mt AS (
+    INSERT INTO member_themes (member_id, slug)
+    SELECT x.member_id, x.slug FROM jsonb_to_recordset(CAST(:member_themes AS jsonb)) AS x(member_id text, slug text)
+    ON CONFLICT DO NOTHING
+    RETURNING slug
+),
+mc AS (
+    INSERT INTO member_cells (member_id, slug, dimension, value)
+    SELECT x.member_id, x.slug, x.dimension, x.value
+    FROM jsonb_to_recordset(CAST(:member_cells AS jsonb)) AS x(member_id text, slug text, dimension text, value text)
+    ON CONFLICT DO NOTHING
+    RETURNING slug, dimension, value
+),
+tc AS (
+    INSERT INTO theme_cells (slug, dimension, value, members)
+    SELECT slug, dimension, value, count(*) FROM mc GROUP BY slug, dimension, value
+    ON CONFLICT (slug, dimension, value) DO UPDATE SET members = theme_cells.members + EXCLUDED.members
+),
+ts AS (
+    INSERT INTO theme_stats (slug, members, questions, urgent_mentions)
+    SELECT x.slug, (SELECT count(*) FROM mt WHERE mt.slug = x.slug), x.questions, x.mentions
+    FROM jsonb_to_recordset(CAST(:stats AS jsonb)) AS x(slug text, questions int, mentions int)
+    ON CONFLICT (slug) DO UPDATE SET members = theme_stats.members + EXCLUDED.members,
+        questions = theme_stats.questions + EXCLUDED.questions,
+        urgent_mentions = theme_stats.urgent_mentions + EXCLUDED.urgent_mentions
+)
+INSERT INTO theme_days (slug, day, texts)
+SELECT x.slug, x.day, x.texts FROM jsonb_to_recordset(CAST(:days AS jsonb)) AS x(slug text, day date, texts int)
+ON CONFLICT (slug, day) DO UPDATE SET texts = theme_days.texts + EXCLUDED.texts
+"""
+)
+
+
+def _stats_rows(buffer: FoldBuffer) -> list[dict[str, Any]]:
+    slugs = set(buffer.questions_per_theme) | set(buffer.mentions_per_theme) | {s for _, s in buffer.member_themes}
+    return [
+        {"slug": s, "questions": buffer.questions_per_theme[s], "mentions": buffer.mentions_per_theme[s]} for s in sorted(slugs)
+    ]
+
+
+def _write_postgresql(connection: Connection, buffer: FoldBuffer) -> None:
+    """All counters in one statement: data-modifying CTEs, each table touched once."""
+    connection.execute(
+        _FOLD_SQL,
+        {
+            "now": utcnow(),
+            "questions": json.dumps(buffer.questions),
+            "question_themes": json.dumps([{"slug": s, "text_id": t} for s, t in sorted(buffer.question_themes)]),
+            "member_themes": json.dumps([{"member_id": m, "slug": s} for m, s in sorted(buffer.member_themes)]),
+            "member_cells": json.dumps(
+                [{"member_id": m, "slug": s, "dimension": d, "value": v} for m, s, d, v in sorted(buffer.member_cells)]
+            ),
+            "stats": json.dumps(_stats_rows(buffer)),
+            "days": json.dumps([{"slug": s, "day": d.isoformat(), "texts": n} for (s, d), n in sorted(buffer.texts_per_day.items())]),
+        },
     )
-    cells = {
-        "municipality": confirmed["municipality_code"],
-        "province": confirmed["province_code"],
-        "role": confirmed["role"],
-    }
-    new_cells = connection.execute(
-        _insert(uow, MemberCell)
-        .on_conflict_do_nothing()
-        .returning(MemberCell.slug, MemberCell.dimension, MemberCell.value),
-        [{"member_id": row.member_id, "slug": s, "dimension": d, "value": v} for s in themes for d, v in cells.items()],
-    ).all()
+
+
+def _insert(connection: Connection, model):
+    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(model)
+
+
+def _write_portable(connection: Connection, buffer: FoldBuffer) -> None:
+    """The same as one statement per table (SQLite in embedded mode)."""
+    now = utcnow()
+    if buffer.questions:
+        connection.execute(
+            _insert(connection, Question).on_conflict_do_nothing(),
+            [{**q, "kind": "learning_question", "created_at": now} for q in buffer.questions],
+        )
+    if buffer.question_themes:
+        connection.execute(
+            _insert(connection, QuestionTheme).on_conflict_do_nothing(),
+            [{"slug": s, "text_id": t} for s, t in sorted(buffer.question_themes)],
+        )
+    new_member_themes: Counter[str] = Counter()
+    for member_id, slug in sorted(buffer.member_themes):
+        inserted = connection.execute(
+            _insert(connection, MemberThemeSeen).on_conflict_do_nothing().returning(MemberThemeSeen.slug),
+            {"member_id": member_id, "slug": slug},
+        ).first()
+        if inserted:
+            new_member_themes[slug] += 1
+    new_cells: Counter[tuple[str, str, str]] = Counter()
+    for member_id, slug, dimension, value in sorted(buffer.member_cells):
+        inserted = connection.execute(
+            _insert(connection, MemberCell).on_conflict_do_nothing().returning(MemberCell.slug),
+            {"member_id": member_id, "slug": slug, "dimension": dimension, "value": value},
+        ).first()
+        if inserted:
+            new_cells[(slug, dimension, value)] += 1
     if new_cells:
-        insert_cell = _insert(uow, ThemeCell)
+        insert_cell = _insert(connection, ThemeCell)
         connection.execute(
             insert_cell.on_conflict_do_update(
-                index_elements=["slug", "dimension", "value"], set_={"members": ThemeCell.members + 1}
+                index_elements=["slug", "dimension", "value"], set_={"members": ThemeCell.members + insert_cell.excluded.members}
             ),
-            [{"slug": s, "dimension": d, "value": v, "members": 1} for s, d, v in new_cells],
+            [{"slug": s, "dimension": d, "value": v, "members": n} for (s, d, v), n in new_cells.items()],
         )
-    texts = contribution.texts_per_theme()
-    insert_stat = _insert(uow, ThemeStat)
-    connection.execute(
-        insert_stat.on_conflict_do_update(
-            index_elements=["slug"],
-            set_={
-                "members": ThemeStat.members + insert_stat.excluded.members,
-                "questions": ThemeStat.questions + insert_stat.excluded.questions,
-                "urgent_mentions": ThemeStat.urgent_mentions + insert_stat.excluded.urgent_mentions,
-            },
-        ),
-        [
-            {
-                "slug": slug,
-                "members": int(slug in new_member_themes),
-                "questions": contribution.questions[slug],
-                "urgent_mentions": contribution.mentions[slug],
-            }
-            for slug in themes
-        ],
-    )
-    insert_day = _insert(uow, ThemeDay)
-    connection.execute(
-        insert_day.on_conflict_do_update(
-            index_elements=["slug", "day"], set_={"texts": ThemeDay.texts + insert_day.excluded.texts}
-        ),
-        [{"slug": slug, "day": contribution.day, "texts": n} for slug, n in texts.items()],
-    )
+    stats = _stats_rows(buffer)
+    if stats:
+        insert_stat = _insert(connection, ThemeStat)
+        connection.execute(
+            insert_stat.on_conflict_do_update(
+                index_elements=["slug"],
+                set_={
+                    "members": ThemeStat.members + insert_stat.excluded.members,
+                    "questions": ThemeStat.questions + insert_stat.excluded.questions,
+                    "urgent_mentions": ThemeStat.urgent_mentions + insert_stat.excluded.urgent_mentions,
+                },
+            ),
+            [{"slug": r["slug"], "members": new_member_themes[r["slug"]], "questions": r["questions"], "urgent_mentions": r["mentions"]} for r in stats],
+        )
+    if buffer.texts_per_day:
+        insert_day = _insert(connection, ThemeDay)
+        connection.execute(
+            insert_day.on_conflict_do_update(index_elements=["slug", "day"], set_={"texts": ThemeDay.texts + insert_day.excluded.texts}),
+            [{"slug": s, "day": d, "texts": n} for (s, d), n in buffer.texts_per_day.items()],
+        )
 
 
 def unfold_member(uow: UnitOfWork, member_id: str) -> list[str]:
     """Take every submission of a member out of the counters and delete it; returns their question ids."""
+    write_folds(uow)
     session = uow.session
     rows = session.scalars(select(PendingSubmission).where(PendingSubmission.member_id == member_id).with_for_update()).all()
     question_ids = list(session.scalars(select(Question.text_id).where(Question.member_id == member_id)))

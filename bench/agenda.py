@@ -1,0 +1,214 @@
+"""Benchmark: the live agenda's fold rate and the time to publish a large version, on PostgreSQL.
+
+1. Folding: ``--events`` submissions (1 to 3 learning questions and an urgent issue each, on
+   1 or 2 of the 16 themes, from random municipalities and roles). Their confirmed events are
+   applied first; then the classified events, each of which completes its submission and
+   folds it into the counters, are applied the way the kit's consumer does: in batches of
+   ``--batch`` (inbox row plus handler per event, one commit per batch). Printed: classified
+   events folded per second (goal: at least 1,000).
+2. Publishing: the database is filled (through the same handlers) to ``--questions`` learning
+   questions, then a curator's draft is made from the live state (ranking, suppression,
+   grouping alike questions per theme) and published (version document, quotes, outbox
+   event, webhook deliveries for 20 subscriptions). Printed: seconds for draft + publish
+   (goal: under 2 s for 100,000 questions).
+
+    python bench/agenda.py [--events 5000] [--questions 100000] [--batch 20]
+                           [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psycopg  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from services.agenda import curation, handlers  # noqa: E402
+from services.agenda.models import TABLES, Question  # noqa: E402
+from services.agenda.partners.models import Partner, Subscription  # noqa: E402
+from services.agenda.settings import AgendaSettings  # noqa: E402
+from shared import reference  # noqa: E402
+from shared.config import Settings  # noqa: E402
+from shared.contracts.envelope import Event, isoformat, utcnow  # noqa: E402
+from shared.contracts.fields import ROLES  # noqa: E402
+from shared.contracts.registry import validate_incoming  # noqa: E402
+from shared.contracts.samples import sample  # noqa: E402
+from shared.db.inbox import first_delivery  # noqa: E402
+from shared.db.migrations import upgrade  # noqa: E402
+from shared.runtime import Runtime  # noqa: E402
+
+OPENINGS = ["Hoe", "Hoe kun je", "Wat is de beste manier om", "Welke aanpak werkt om", "Hoe krijgen we het voor elkaar om", "Wie helpt ons"]
+TOPICS = {
+    "jeugd-jongeren": ["jongeren te betrekken bij het plein", "hangjongeren aan te spreken", "een jongerenraad op te zetten"],
+    "wonen": ["betaalbare woningen voor starters te vinden", "woningdelen mogelijk te maken", "ouderen te laten doorstromen"],
+    "groen-natuur": ["een buurttuin aan te leggen", "geveltuinen te stimuleren", "het schoolplein te vergroenen"],
+    "overlast": ["geluidsoverlast van buren op te lossen", "overlast van feesten te beperken", "burenruzies te bemiddelen"],
+    "armoede-bestaanszekerheid": ["gezinnen met schulden te bereiken", "een voedselbank in de wijk te starten"],
+}
+FILLER = (
+    "samen snel goed eerlijk klein groot oud nieuw eerst later vaker minder budget vrijwilligers gemeente corporatie school "
+    "bibliotheek buurthuis kerk moskee sportclub winkeliers ondernemers politie wijkagent huisarts opbouwwerk welzijn "
+    "zomer winter avond weekend dorp stad wijk straat flat portiek galerij hofje plein park speeltuin fietspad"
+).split()
+PLACES = list(reference.municipalities().values())
+
+
+def question_text(rng: random.Random, slug: str) -> str:
+    topic = rng.choice(TOPICS.get(slug) or [f"het thema {slug} aan te pakken", f"meer te leren over {slug}"])
+    extra = " ".join(rng.sample(FILLER, rng.randint(0, 3)))
+    return f"{rng.choice(OPENINGS)} {topic}{' ' + extra if extra else ''}?"
+
+
+def submission_events(rng: random.Random, slugs: list[str]) -> tuple[Event, Event]:
+    submission_id, member_id = str(uuid.uuid4()), str(uuid.uuid4())
+    place = rng.choice(PLACES)
+    when = isoformat(utcnow() - timedelta(days=rng.randint(0, 120)))
+    questions = []
+    for i in range(rng.randint(1, 3)):
+        themes = rng.sample(slugs, rng.choice((1, 1, 2)))
+        questions.append((f"{submission_id}/q{i + 1}", question_text(rng, themes[0]), themes))
+    urgent = rng.sample(slugs, rng.choice((1, 2)))
+    confirmed = sample("intake.submission.confirmed.v1")
+    confirmed.update(
+        submission_id=submission_id,
+        member_id=member_id,
+        role=rng.choice(ROLES),
+        municipality_code=place.code,
+        municipality_name=place.name,
+        province_code=place.province_code,
+        province=place.province,
+        confirmed_at=when,
+        submitted_at=when,
+        learning_questions=[{"text_id": t, "text": text} for t, text, _ in questions],
+    )
+    confirmed["urgent_issues"] = {"text_id": f"{submission_id}/u", "text": "Overlast op het plein.", "themes": urgent}
+    classified = sample("matching.submission.classified.v1")
+    classified.update(
+        submission_id=submission_id,
+        member_id=member_id,
+        member_themes=[],
+        texts=[
+            *(
+                {"text_id": t, "kind": "learning_question", "themes": [{"slug": s, "score": 0.9} for s in themes], "needs_review": False}
+                for t, _, themes in questions
+            ),
+            {"text_id": f"{submission_id}/u", "kind": "urgent_issue", "themes": [{"slug": s, "score": 0.8} for s in urgent], "needs_review": False},
+        ],
+    )
+    return _event("intake.submission.confirmed.v1", confirmed), _event("matching.submission.classified.v1", classified)
+
+
+def _event(event_type: str, data: dict) -> Event:
+    event = Event(type=event_type, source="/" + event_type.split(".")[0], subject=data["submission_id"], data=data)
+    return replace(event, data=validate_incoming(event_type, data))  # what the consumer hands the handler
+
+
+HANDLERS = {
+    "intake.submission.confirmed.v1": handlers.on_submission_confirmed,
+    "matching.submission.classified.v1": handlers.on_submission_classified,
+}
+
+
+def apply_in_batches(runtime: Runtime, events: list[Event], batch: int) -> float:
+    """Apply events as the consumer does; returns the seconds it took."""
+    started = time.perf_counter()
+    for start in range(0, len(events), batch):
+        with runtime.uow_factory() as uow:
+            with uow.holding_commits():
+                for event in events[start : start + batch]:
+                    if first_delivery(uow, "agenda", event):
+                        HANDLERS[event.type](uow, event)
+            uow.commit()
+    return time.perf_counter() - started
+
+
+def question_count(runtime: Runtime) -> int:
+    with runtime.uow_factory() as uow:
+        return uow.session.scalar(select(func.count()).select_from(Question)) or 0
+
+
+def subscribe_partners(runtime: Runtime, n: int) -> None:
+    now = utcnow()
+    with runtime.uow_factory() as uow:
+        for i in range(n):
+            partner = Partner(id=str(uuid.uuid4()), name=f"Partner {i}", token_hash=uuid.uuid4().hex * 2, active=True, created_at=now)
+            uow.session.add(partner)
+            uow.session.add(
+                Subscription(
+                    id=str(uuid.uuid4()), partner_id=partner.id, url=f"https://partner{i}.example/hook",
+                    event_types=["agenda.agenda.published.v1"], themes=[], secret="whsec_" + "A" * 32,
+                    status="active", created_at=now, updated_at=now,
+                )
+            )
+        uow.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=5000, help="submissions whose classified events are timed")
+    parser.add_argument("--questions", type=int, default=100_000, help="learning questions in the published version")
+    parser.add_argument("--batch", type=int, default=20, help="events per transaction, as the consumer's batch")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+
+    name = f"buurt_bench_agenda_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(args.database_url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = args.database_url.rsplit("/", 1)[0] + f"/{name}"
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    runtime = None
+    try:
+        upgrade("agenda", url)
+        settings = Settings.from_env("agenda", {"BUURT_DATABASE_URL": url, "BUURT_DATA_DIR": "/tmp/buurt-bench-agenda", "BUURT_LOG_LEVEL": "WARNING"})
+        runtime = Runtime.create(settings, TABLES)
+        own = AgendaSettings.from_settings(settings)
+        rng = random.Random(42)
+        slugs = sorted(reference.theme_slugs())
+
+        pairs = [submission_events(rng, slugs) for _ in range(args.events)]
+        confirmed_seconds = apply_in_batches(runtime, [c for c, _ in pairs], args.batch)
+        classified_seconds = apply_in_batches(runtime, [k for _, k in pairs], args.batch)
+        folded_questions = question_count(runtime)
+        print(f"fold: {args.events:,} submissions ({folded_questions:,} learning questions), batches of {args.batch}")
+        print(f"  confirmed events applied:  {args.events / confirmed_seconds:8,.0f} per second")
+        print(f"  classified events folded:  {args.events / classified_seconds:8,.0f} per second   (goal >= 1,000)")
+
+        fill_started = time.perf_counter()
+        while question_count(runtime) < args.questions:
+            more = [submission_events(rng, slugs) for _ in range(2000)]
+            apply_in_batches(runtime, [e for pair in more for e in pair], 100)
+        total = question_count(runtime)
+        print(f"filled to {total:,} learning questions in {time.perf_counter() - fill_started:.0f} s (untimed)")
+
+        subscribe_partners(runtime, 20)
+        started = time.perf_counter()
+        with runtime.uow_factory() as uow:
+            draft = curation.create_draft(uow, own)
+            draft_id = draft.id
+        drafted = time.perf_counter()
+        with runtime.uow_factory() as uow:
+            version = curation.publish_draft(uow, draft_id, own)
+            themes = len(version.document["themes"])
+        published = time.perf_counter()
+        print(f"publish: version with {total:,} learning questions, {themes} themes, 20 webhook subscriptions")
+        print(f"  draft from the live state: {drafted - started:6.2f} s")
+        print(f"  publish the draft:         {published - drafted:6.2f} s")
+        print(f"  total:                     {published - started:6.2f} s   (goal < 2 s)")
+    finally:
+        if runtime is not None:
+            runtime.engine.dispose()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+if __name__ == "__main__":
+    main()
