@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from services.agenda import folding
+from services.agenda import folding, staging
 from services.agenda.curation import latest_version, publish_themes
 from services.agenda.models import Draft, ErasedMember, PendingSubmission, Question, Version, VersionQuote
 from services.agenda.partners.models import Delivery
@@ -66,7 +66,7 @@ def erase_member(uow: UnitOfWork, event: Event, settings: AgendaSettings) -> int
     """Apply intake.member.erased.v1; returns the number of a re-issued version, if any."""
     member_id = event.data["member_id"]
     now = utcnow()
-    folding.write_folds(uow)  # what this transaction folded so far (a consumer batch) counts too
+    staging.write_staged(uow)  # what this transaction staged so far (a consumer batch) counts too
     texts = _member_texts(uow, member_id)
     question_ids = set(folding.unfold_member(uow, member_id))
     if uow.session.get(ErasedMember, member_id) is None:

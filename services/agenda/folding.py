@@ -1,6 +1,6 @@
-"""The live agenda's counters: one submission folded in, or one member's submissions taken out.
+"""The live agenda's counters: submissions folded in, or one member's submissions taken out.
 
-Nothing is recomputed from all questions. Each fold adds what one submission contributes:
+Nothing is recomputed from all questions. Each fold adds what its submissions contribute:
 - ``theme_stats``: per theme members, learning questions and urgent-issue mentions;
 - ``member_themes`` / ``member_cells``: which members are already counted for a theme and for
   a theme's municipality, province and role, so distinct counts stay exact;
@@ -8,6 +8,9 @@ Nothing is recomputed from all questions. Each fold adds what one submission con
 - ``theme_days``: texts per theme and day, for the trend.
 The pseudo-theme ``_all`` counts the platform as a whole. Erasure subtracts exactly what the
 member's submissions added and forgets which cells counted them.
+
+On PostgreSQL all counters of a fold are written by one statement (data-modifying CTEs,
+each table touched once); elsewhere (SQLite, embedded mode) by one statement per table.
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, select, text, update
+from sqlalchemy import Connection, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from services.agenda.models import (
     ALL_THEMES,
@@ -43,7 +45,7 @@ DIMENSIONS = ("municipality", "province", "role")
 class Contribution:
     """What one folded submission adds to the counters (and erasure takes away)."""
 
-    def __init__(self, row: PendingSubmission):
+    def __init__(self, row: Any):
         self.questions: Counter[str] = Counter()
         self.mentions: Counter[str] = Counter()
         self.question_texts: list[tuple[str, list[str]]] = []
@@ -61,15 +63,16 @@ class Contribution:
         return dict(self.questions + self.mentions)
 
 
-def _day_of(row: PendingSubmission) -> date:
+def _day_of(row: Any) -> date:
     raw = row.confirmed.get("confirmed_on")
     return date.fromisoformat(raw) if raw else (row.folded_at or utcnow()).date()
 
 
 @dataclass
 class FoldBuffer:
-    """Everything the submissions folded in one transaction add, written once before it commits."""
+    """Everything a set of submissions adds to the counters, written in one go."""
 
+    submission_ids: list[str] = field(default_factory=list)
     questions: list[dict[str, Any]] = field(default_factory=list)
     question_themes: set[tuple[str, str]] = field(default_factory=set)
     member_themes: set[tuple[str, str]] = field(default_factory=set)
@@ -78,76 +81,44 @@ class FoldBuffer:
     mentions_per_theme: Counter[str] = field(default_factory=Counter)
     texts_per_day: Counter[tuple[str, date]] = field(default_factory=Counter)
 
-    def __bool__(self) -> bool:
-        return bool(self.questions or self.member_themes or self.texts_per_day)
+    def add(self, row: Any) -> None:
+        """One complete submission (confirmed and classified halves present, not folded yet)."""
+        self.submission_ids.append(row.submission_id)
+        contribution = Contribution(row)
+        confirmed = row.confirmed
+        texts = confirmed["texts"]
+        for text_id, slugs in contribution.question_texts:
+            text = texts.get(text_id, "")
+            self.questions.append(
+                {
+                    "text_id": text_id,
+                    "submission_id": row.submission_id,
+                    "member_id": row.member_id,
+                    "text": text,
+                    "signature": signature(text),
+                    "themes": slugs,
+                    "role": confirmed["role"],
+                    "municipality_code": confirmed["municipality_code"],
+                    "province_code": confirmed["province_code"],
+                }
+            )
+            self.question_themes.update((slug, text_id) for slug in slugs)
+        cells = {"municipality": confirmed["municipality_code"], "province": confirmed["province_code"], "role": confirmed["role"]}
+        for slug, n in contribution.texts_per_theme().items():
+            self.member_themes.add((row.member_id, slug))
+            self.member_cells.update((row.member_id, slug, d, v) for d, v in cells.items())
+            self.questions_per_theme[slug] += contribution.questions[slug]
+            self.mentions_per_theme[slug] += contribution.mentions[slug]
+            self.texts_per_day[(slug, contribution.day)] += n
 
 
-def fold(uow: UnitOfWork, row: PendingSubmission) -> None:
-    """Add one submission, whose confirmed and classified halves are both here, to the counters.
-
-    The rows are collected per transaction and written in one statement just before it
-    commits (``write_folds``): a consumer batch of 20 events costs one round trip for all
-    its counters, not a dozen per event. Within the transaction, call ``write_folds`` before
-    reading the counters (erasure does).
-    """
-    now = utcnow()
-    row.folded_at = now
-    contribution = Contribution(row)
-    confirmed = row.confirmed
-    buffer = _buffer(uow)
-    texts = confirmed["texts"]
-    for text_id, slugs in contribution.question_texts:
-        text = texts.get(text_id, "")
-        buffer.questions.append(
-            {
-                "text_id": text_id,
-                "submission_id": row.submission_id,
-                "member_id": row.member_id,
-                "text": text,
-                "signature": signature(text),
-                "themes": slugs,
-                "role": confirmed["role"],
-                "municipality_code": confirmed["municipality_code"],
-                "province_code": confirmed["province_code"],
-            }
-        )
-        buffer.question_themes.update((slug, text_id) for slug in slugs)
-    counted = contribution.texts_per_theme()
-    if not counted:
+def fold_rows(connection: Connection, rows: list[Any]) -> None:
+    """Fold complete submissions into the counters and mark them folded, in the caller's transaction."""
+    buffer = FoldBuffer()
+    for row in rows:
+        buffer.add(row)
+    if not buffer.submission_ids:
         return
-    cells = {"municipality": confirmed["municipality_code"], "province": confirmed["province_code"], "role": confirmed["role"]}
-    for slug in counted:
-        buffer.member_themes.add((row.member_id, slug))
-        buffer.member_cells.update((row.member_id, slug, d, v) for d, v in cells.items())
-        buffer.questions_per_theme[slug] += contribution.questions[slug]
-        buffer.mentions_per_theme[slug] += contribution.mentions[slug]
-        buffer.texts_per_day[(slug, contribution.day)] += counted[slug]
-
-
-_BUFFER = "agenda_folds"
-
-
-def _buffer(uow: UnitOfWork) -> FoldBuffer:
-    session = uow.session
-    if _BUFFER not in session.info:
-        session.info[_BUFFER] = FoldBuffer()
-        event.listen(session, "before_commit", lambda s: _write(s))
-        event.listen(session, "after_rollback", lambda s: s.info.pop(_BUFFER, None))
-    return session.info[_BUFFER]
-
-
-def write_folds(uow: UnitOfWork) -> None:
-    """Write what was folded so far in this transaction (also done automatically at commit)."""
-    _write(uow.session)
-
-
-def _write(session: Session) -> None:
-    buffer: FoldBuffer | None = session.info.get(_BUFFER)
-    if not buffer:
-        return
-    session.info[_BUFFER] = FoldBuffer()
-    session.flush()  # the submissions rows exist before questions refer to them
-    connection = session.connection()
     if connection.dialect.name == "postgresql":
         _write_postgresql(connection, buffer)
     else:
@@ -157,6 +128,10 @@ def _write(session: Session) -> None:
 _FOLD_SQL = text(
     """
 WITH
+f AS (
+    UPDATE submissions SET folded_at = :now
+    WHERE submission_id = ANY(CAST(:folded AS text[]))
+),
 q AS (
     INSERT INTO questions (text_id, submission_id, member_id, kind, text, signature, themes, role,
                            municipality_code, province_code, created_at)
@@ -217,6 +192,7 @@ def _write_postgresql(connection: Connection, buffer: FoldBuffer) -> None:
         _FOLD_SQL,
         {
             "now": utcnow(),
+            "folded": buffer.submission_ids,
             "questions": json.dumps(buffer.questions),
             "question_themes": json.dumps([{"slug": s, "text_id": t} for s, t in sorted(buffer.question_themes)]),
             "member_themes": json.dumps([{"member_id": m, "slug": s} for m, s in sorted(buffer.member_themes)]),
@@ -236,6 +212,9 @@ def _insert(connection: Connection, model):
 def _write_portable(connection: Connection, buffer: FoldBuffer) -> None:
     """The same as one statement per table (SQLite in embedded mode)."""
     now = utcnow()
+    connection.execute(
+        update(PendingSubmission).where(PendingSubmission.submission_id.in_(buffer.submission_ids)).values(folded_at=now)
+    )
     if buffer.questions:
         connection.execute(
             _insert(connection, Question).on_conflict_do_nothing(),
@@ -294,7 +273,6 @@ def _write_portable(connection: Connection, buffer: FoldBuffer) -> None:
 
 def unfold_member(uow: UnitOfWork, member_id: str) -> list[str]:
     """Take every submission of a member out of the counters and delete it; returns their question ids."""
-    write_folds(uow)
     session = uow.session
     rows = session.scalars(select(PendingSubmission).where(PendingSubmission.member_id == member_id).with_for_update()).all()
     question_ids = list(session.scalars(select(Question.text_id).where(Question.member_id == member_id)))
