@@ -12,7 +12,7 @@ import copy
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from services.agenda.models import Draft, Version
 from services.agenda.partners.handlers import Conflict, InvalidInput, NotFound
@@ -25,6 +25,7 @@ from shared.db.uow import UnitOfWork
 OPEN = "open"
 PUBLISHED = "published"
 MAX_NOTE = 2000
+PUBLISH_LOCK = 0x61676E64  # "agnd": the advisory lock key of publishing
 
 
 def create_draft(uow: UnitOfWork, settings: AgendaSettings) -> Draft:
@@ -136,6 +137,10 @@ def publish_themes(
     uow: UnitOfWork, themes: list[dict[str, Any]], snapshot: dict[str, Any], settings: AgendaSettings, reissue_of: int | None = None
 ) -> Version:
     """Version N from these themes: stored, announced and queued for webhooks; not committed."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        # One publication at a time, so two curators (or an erasure's re-issue) never race
+        # for the same number; SQLite serialises writers anyway.
+        uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})
     previous = latest_version(uow)
     number = (previous.version if previous else 0) + 1
     quotes = [(q["id"], q.pop("member_id")) for t in themes for q in t["representative_questions"] if "member_id" in q]

@@ -17,7 +17,8 @@ from shared.contracts.envelope import utcnow
 from shared.runtime import Runtime
 
 EXTENSION = "agenda"
-LIVE_CACHE_SECONDS = 60.0  # at most this old, and never older than the last change of the counters
+LIVE_CACHE_SECONDS = 60.0  # the live snapshot is made again after this, changed or not
+LIVE_FRESH_SECONDS = 2.0  # ... and after a change of the counters once it is older than this
 
 
 @dataclass
@@ -28,18 +29,15 @@ class AgendaWeb:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def live(self) -> dict[str, Any]:
-        """The live snapshot; grouping questions is costly, so it is kept while the counters stay the same."""
+        """The live snapshot; grouping questions is costly, so it is kept a little while."""
         with self._lock, self.runtime.uow_factory() as uow:
             overall = uow.session.get(ThemeStat, ALL_THEMES)
             key = (overall.members, overall.questions, overall.urgent_mentions) if overall else (0, 0, 0)
             key += (utcnow().date(),)
-            if self._live is None or self._live[1] != key or time.monotonic() - self._live[0] > LIVE_CACHE_SECONDS:
+            age = time.monotonic() - self._live[0] if self._live else None
+            if age is None or age > LIVE_CACHE_SECONDS or (self._live[1] != key and age > LIVE_FRESH_SECONDS):
                 self._live = (time.monotonic(), key, live_snapshot(uow, self.settings))
             return self._live[2]
-
-    def forget_live(self) -> None:
-        with self._lock:
-            self._live = None
 
 
 def agenda_web() -> AgendaWeb:
