@@ -10,15 +10,18 @@
    questions, then a curator's draft is made from the live state (ranking, suppression,
    grouping alike questions per theme) and published (version document, quotes, outbox
    event, webhook deliveries for 20 subscriptions). Printed: seconds for draft + publish
-   (goal: under 2 s for 100,000 questions).
+   (goal: under 2 s for 100,000 questions). Question texts are the classifier's labelled
+   texts, each asked again by others as is or with a word left out, added or mistyped
+   (``--corpus synthetic``: a tiny made-up vocabulary, the worst case for grouping).
 
-    python bench/agenda.py [--events 5000] [--questions 100000] [--batch 20]
+    python bench/agenda.py [--events 5000] [--questions 100000] [--batch 20] [--corpus labelled|synthetic]
                            [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -62,20 +65,67 @@ FILLER = (
 PLACES = list(reference.municipalities().values())
 
 
-def question_text(rng: random.Random, slug: str) -> str:
+LABELLED = Path(__file__).resolve().parents[1] / "services" / "matching" / "data" / "labelled"
+ADDITIONS = ["in onze wijk", "met weinig geld", "samen met bewoners", "bij ons in het dorp", "als vrijwilliger", "in de stad"]
+
+
+def synthetic_text(rng: random.Random, slug: str) -> str:
+    """Worst case for grouping: a tiny vocabulary, so most questions look alike to many others."""
     topic = rng.choice(TOPICS.get(slug) or [f"het thema {slug} aan te pakken", f"meer te leren over {slug}"])
     extra = " ".join(rng.sample(FILLER, rng.randint(0, 3)))
     return f"{rng.choice(OPENINGS)} {topic}{' ' + extra if extra else ''}?"
 
 
-def submission_events(rng: random.Random, slugs: list[str]) -> tuple[Event, Event]:
+def labelled_texts() -> dict[str, list[str]]:
+    """Real-world-like texts per theme: the labelled sets of the classifier (2,000+ texts)."""
+    per_theme: dict[str, list[str]] = {}
+    for path in sorted(LABELLED.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                for slug in item["labels"]:
+                    per_theme.setdefault(slug, []).append(item["text"][:2000])
+    return per_theme
+
+
+def varied(rng: random.Random, text: str) -> str:
+    """The same question as someone else would type it: as is, a word left out or added, a typo."""
+    words = text.split()
+    roll = rng.random()
+    if roll < 0.4 or len(words) < 4:
+        return text
+    if roll < 0.7:
+        del words[rng.randrange(len(words))]
+    elif roll < 0.85:
+        words.insert(rng.randrange(len(words)), rng.choice(ADDITIONS))
+    else:
+        i = rng.randrange(len(words))
+        w = words[i]
+        if len(w) > 3:
+            j = rng.randrange(len(w) - 1)
+            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    return " ".join(words)
+
+
+class Corpus:
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.texts = labelled_texts() if kind == "labelled" else {}
+
+    def question(self, rng: random.Random, slug: str) -> str:
+        if self.kind == "synthetic" or not self.texts.get(slug):
+            return synthetic_text(rng, slug)
+        return varied(rng, rng.choice(self.texts[slug]))
+
+
+def submission_events(rng: random.Random, slugs: list[str], corpus: Corpus) -> tuple[Event, Event]:
     submission_id, member_id = str(uuid.uuid4()), str(uuid.uuid4())
     place = rng.choice(PLACES)
     when = isoformat(utcnow() - timedelta(days=rng.randint(0, 120)))
     questions = []
     for i in range(rng.randint(1, 3)):
         themes = rng.sample(slugs, rng.choice((1, 1, 2)))
-        questions.append((f"{submission_id}/q{i + 1}", question_text(rng, themes[0]), themes))
+        questions.append((f"{submission_id}/q{i + 1}", corpus.question(rng, themes[0]), themes))
     urgent = rng.sample(slugs, rng.choice((1, 2)))
     confirmed = sample("intake.submission.confirmed.v1")
     confirmed.update(
@@ -157,6 +207,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000, help="submissions whose classified events are timed")
     parser.add_argument("--questions", type=int, default=100_000, help="learning questions in the published version")
     parser.add_argument("--batch", type=int, default=20, help="events per transaction, as the consumer's batch")
+    parser.add_argument("--corpus", choices=("labelled", "synthetic"), default="labelled",
+                        help="question texts: the classifier's labelled texts, varied (default), or a tiny synthetic vocabulary (worst case for grouping)")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
 
@@ -174,7 +226,8 @@ def main() -> None:
         rng = random.Random(42)
         slugs = sorted(reference.theme_slugs())
 
-        pairs = [submission_events(rng, slugs) for _ in range(args.events)]
+        corpus = Corpus(args.corpus)
+        pairs = [submission_events(rng, slugs, corpus) for _ in range(args.events)]
         confirmed_seconds = apply_in_batches(runtime, [c for c, _ in pairs], args.batch)
         classified_seconds = apply_in_batches(runtime, [k for _, k in pairs], args.batch)
         folded_questions = question_count(runtime)
@@ -184,7 +237,7 @@ def main() -> None:
 
         fill_started = time.perf_counter()
         while question_count(runtime) < args.questions:
-            more = [submission_events(rng, slugs) for _ in range(2000)]
+            more = [submission_events(rng, slugs, corpus) for _ in range(2000)]
             apply_in_batches(runtime, [e for pair in more for e in pair], 100)
         total = question_count(runtime)
         print(f"filled to {total:,} learning questions in {time.perf_counter() - fill_started:.0f} s (untimed)")
@@ -199,7 +252,7 @@ def main() -> None:
             version = curation.publish_draft(uow, draft_id, own)
             themes = len(version.document["themes"])
         published = time.perf_counter()
-        print(f"publish: version with {total:,} learning questions, {themes} themes, 20 webhook subscriptions")
+        print(f"publish: version with {total:,} learning questions ({args.corpus} texts), {themes} themes, 20 webhook subscriptions")
         print(f"  draft from the live state: {drafted - started:6.2f} s")
         print(f"  publish the draft:         {published - drafted:6.2f} s")
         print(f"  total:                     {published - started:6.2f} s   (goal < 2 s)")

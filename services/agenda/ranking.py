@@ -156,7 +156,7 @@ def representative_questions(uow: UnitOfWork, slugs: list[str], settings: Agenda
             per_theme[slug].append(Asked(text_id, member_id, text, sig or ""))
     result = {}
     for slug, asked in per_theme.items():
-        groups = group_questions(asked, settings.similarity)[: settings.questions_per_theme]
+        groups = group_questions(asked, settings.similarity, limit=settings.questions_per_theme)
         result[slug] = [
             {
                 "id": g.representative.id,

@@ -82,7 +82,7 @@ def clarity(text: str) -> tuple:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Asked:
     """One question as the grouping sees it."""
 
@@ -102,8 +102,9 @@ class Group:
         return len({q.member_id for q in self.questions})
 
 
-def group_questions(questions: Iterable[Asked], threshold: float) -> list[Group]:
-    """Groups of alike questions, largest first (by members), each with its clearest question."""
+def group_questions(questions: Iterable[Asked], threshold: float, limit: int | None = None) -> list[Group]:
+    """Groups of alike questions, largest first (by members), each with its clearest question;
+    the ``limit`` largest if given."""
     by_signature: dict[str, list[Asked]] = defaultdict(list)
     for question in questions:
         by_signature[question.signature or question.text.lower()].append(question)
@@ -116,36 +117,42 @@ def group_questions(questions: Iterable[Asked], threshold: float) -> list[Group]
         return sorted(words, key=lambda w: (frequency[w], w))
 
     leaders: list[str] = []
-    position: dict[str, int] = {}
-    members_of: dict[str, list[str]] = {}
-    index: dict[str, list[str]] = defaultdict(list)  # word in a leader's prefix -> leaders
+    leader_words: list[frozenset[str]] = []
+    members_of: list[list[str]] = []
+    index: dict[str, list[int]] = defaultdict(list)  # word in a leader's prefix -> leaders (ascending)
+    ratio = threshold / (1 + threshold)  # J >= t  <=>  |a & b| >= t/(1+t) * (|a| + |b|)
     # Leaders are the signatures asked most often (then the shortest, then alphabetical: deterministic).
     for sig in sorted(by_signature, key=lambda s: (-len(by_signature[s]), len(word_sets[s]), s)):
         words = word_sets[sig]
+        size = len(words)
         ordered = rarest_first(words)
-        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1] if ordered else []
+        prefix = ordered[: size - math.ceil(threshold * size) + 1] if ordered else []
         home = None
-        seen: set[str] = set()
-        for word in prefix:
-            for leader in index[word]:
-                if leader in seen:
-                    continue
-                seen.add(leader)
-                if jaccard(words, word_sets[leader]) >= threshold and (home is None or position[leader] < position[home]):
+        lists = [index[w] for w in prefix if w in index]
+        if lists:
+            # The first alike leader wins: candidates in leader order, lengths outside
+            # [t*|s|, |s|/t] skipped without counting, the overlap counted in C (set &).
+            low, high = threshold * size, size / threshold
+            for leader in sorted(set().union(*lists)) if len(lists) > 1 else lists[0]:
+                other = leader_words[leader]
+                if low <= len(other) <= high and len(words & other) >= ratio * (size + len(other)) - 1e-9:
                     home = leader
+                    break
         if home is None:
-            position[sig] = len(leaders)
-            leaders.append(sig)
-            members_of[sig] = [sig]
             for word in prefix:
-                index[word].append(sig)
+                index[word].append(len(leaders))
+            leaders.append(sig)
+            leader_words.append(words)
+            members_of.append([sig])
         else:
             members_of[home].append(sig)
 
-    groups = []
-    for leader in leaders:
-        questions_in = [q for sig in members_of[leader] for q in by_signature[sig]]
-        best = max(questions_in, key=lambda q: (clarity(q.text), q.id))
-        groups.append(Group(best, questions_in))
-    groups.sort(key=lambda g: (-g.members, -len(g.questions), g.representative.id))
-    return groups
+    sized = []
+    for signatures in members_of:
+        questions_in = [q for sig in signatures for q in by_signature[sig]]
+        sized.append((-len({q.member_id for q in questions_in}), -len(questions_in), min(q.id for q in questions_in), questions_in))
+    sized.sort(key=lambda g: g[:3])
+    return [
+        Group(max(questions_in, key=lambda q: (clarity(q.text), q.id)), questions_in)
+        for *_, questions_in in (sized if limit is None else sized[:limit])
+    ]
