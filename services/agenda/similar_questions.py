@@ -4,11 +4,13 @@ Each question gets a signature when it is folded in: its distinct content words,
 (lowercase, no accents) and stemmed (Snowball Dutch), sorted. Two questions are alike when
 the Jaccard similarity of their signatures is at least the threshold (``AGENDA_SIMILARITY``).
 
-Grouping is greedy and exact for that threshold: the largest groups of identical signatures
-lead, and every signature joins the first leader it is alike to. Candidate leaders are found
-with prefix filtering (two sets with Jaccard >= t share a word among the rarest
-``|s| - ceil(t*|s|) + 1`` words of each), so a theme with tens of thousands of questions is
-grouped without comparing every pair.
+Grouping works on phrasings (all questions of a theme with one signature, counted in the
+database) and is greedy and exact for that threshold: the most-asked phrasings lead, and
+every phrasing joins the first leader it is alike to. Candidate leaders are found with prefix
+filtering (two sets with Jaccard >= t share a word among the rarest ``|s| - ceil(t*|s|) + 1``
+words of each) and a length filter, so a theme with tens of thousands of questions is grouped
+without comparing every pair. The clearest question of a group is then picked among the
+texts of its most-asked phrasings.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter, defaultdict
+from itertools import chain
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,38 +86,30 @@ def clarity(text: str) -> tuple:
 
 
 @dataclass(slots=True)
-class Asked:
-    """One question as the grouping sees it."""
+class Phrasing:
+    """The questions of one theme that share a signature: how often, and by whom (member keys)."""
 
-    id: str
-    member_id: str
-    text: str
     signature: str
+    asked: int
+    members: set
+    first_id: str
 
 
 @dataclass
 class Group:
-    representative: Asked
-    questions: list[Asked] = field(default_factory=list)
-
-    @property
-    def members(self) -> int:
-        return len({q.member_id for q in self.questions})
+    phrasings: list[Phrasing]  # most asked first
+    members: int
+    asked: int
 
 
-def group_questions(questions: Iterable[Asked], threshold: float, limit: int | None = None) -> list[Group]:
-    """Groups of alike questions, largest first (by members), each with its clearest question;
-    the ``limit`` largest if given."""
-    by_signature: dict[str, list[Asked]] = defaultdict(list)
-    for question in questions:
-        by_signature[question.signature or question.text.lower()].append(question)
+def group_phrasings(phrasings: Iterable[Phrasing], threshold: float, limit: int | None = None) -> list[Group]:
+    """Groups of alike phrasings, largest first (members, then questions), the ``limit`` largest if given."""
+    by_signature = {p.signature: p for p in phrasings}
     if not by_signature:
         return []
     word_sets = {sig: frozenset(sig.split()) for sig in by_signature}
-    frequency = Counter(word for words in word_sets.values() for word in words)
-
-    def rarest_first(words: frozenset[str]) -> list[str]:
-        return sorted(words, key=lambda w: (frequency[w], w))
+    frequency = Counter(chain.from_iterable(word_sets.values()))
+    rank = {w: i for i, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
 
     leaders: list[str] = []
     leader_words: list[frozenset[str]] = []
@@ -122,16 +117,15 @@ def group_questions(questions: Iterable[Asked], threshold: float, limit: int | N
     index: dict[str, list[int]] = defaultdict(list)  # word in a leader's prefix -> leaders (ascending)
     ratio = threshold / (1 + threshold)  # J >= t  <=>  |a & b| >= t/(1+t) * (|a| + |b|)
     # Leaders are the signatures asked most often (then the shortest, then alphabetical: deterministic).
-    for sig in sorted(by_signature, key=lambda s: (-len(by_signature[s]), len(word_sets[s]), s)):
+    for sig in sorted(by_signature, key=lambda s: (-by_signature[s].asked, len(word_sets[s]), s)):
         words = word_sets[sig]
         size = len(words)
-        ordered = rarest_first(words)
-        prefix = ordered[: size - math.ceil(threshold * size) + 1] if ordered else []
+        prefix = sorted(words, key=rank.__getitem__)[: size - math.ceil(threshold * size) + 1] if size else []
         home = None
         lists = [index[w] for w in prefix if w in index]
         if lists:
             # The first alike leader wins: candidates in leader order, lengths outside
-            # [t*|s|, |s|/t] skipped without counting, the overlap counted in C (set &).
+            # [t*|s|, |s|/t] skipped, the overlap counted in C (set &).
             low, high = threshold * size, size / threshold
             for leader in sorted(set().union(*lists)) if len(lists) > 1 else lists[0]:
                 other = leader_words[leader]
@@ -147,12 +141,38 @@ def group_questions(questions: Iterable[Asked], threshold: float, limit: int | N
         else:
             members_of[home].append(sig)
 
-    sized = []
+    groups = []
     for signatures in members_of:
-        questions_in = [q for sig in signatures for q in by_signature[sig]]
-        sized.append((-len({q.member_id for q in questions_in}), -len(questions_in), min(q.id for q in questions_in), questions_in))
-    sized.sort(key=lambda g: g[:3])
-    return [
-        Group(max(questions_in, key=lambda q: (clarity(q.text), q.id)), questions_in)
-        for *_, questions_in in (sized if limit is None else sized[:limit])
-    ]
+        parts = sorted((by_signature[s] for s in signatures), key=lambda p: (-p.asked, p.signature))
+        members = set().union(*(p.members for p in parts))
+        groups.append(Group(parts, len(members), sum(p.asked for p in parts)))
+    groups.sort(key=lambda g: (-g.members, -g.asked, min(p.first_id for p in g.phrasings)))
+    return groups if limit is None else groups[:limit]
+
+
+@dataclass(slots=True)
+class Asked:
+    """One question with its text (for tests and small sets)."""
+
+    id: str
+    member_id: str
+    text: str
+    signature: str
+
+
+def phrasings_of(questions: Iterable[Asked]) -> list[Phrasing]:
+    by_signature: dict[str, Phrasing] = {}
+    for q in questions:
+        sig = q.signature or q.text.lower()
+        phrasing = by_signature.get(sig)
+        if phrasing is None:
+            by_signature[sig] = Phrasing(sig, 1, {q.member_id}, q.id)
+        else:
+            phrasing.asked += 1
+            phrasing.members.add(q.member_id)
+            phrasing.first_id = min(phrasing.first_id, q.id)
+    return list(by_signature.values())
+
+
+def clearest(questions: Iterable[Asked]) -> Asked:
+    return max(questions, key=lambda q: (clarity(q.text), q.id))

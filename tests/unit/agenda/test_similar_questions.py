@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import random
 
-from services.agenda.similar_questions import Asked, clarity, group_questions, jaccard, signature
+from services.agenda.similar_questions import Asked, clarity, clearest, group_phrasings, jaccard, phrasings_of, signature
 
 
 def asked(i: int, text: str, member: str | None = None) -> Asked:
-    return Asked(f"q{i}", member or f"m{i}", text, signature(text))
+    return Asked(f"q{i:03d}", member or f"m{i}", text, signature(text))
+
+
+def group_questions(questions: list[Asked], threshold: float):
+    """(question ids, members, clearest text) per group, largest first."""
+    groups = group_phrasings(phrasings_of(questions), threshold)
+    result = []
+    for group in groups:
+        signatures = {p.signature for p in group.phrasings}
+        members = [q for q in questions if q.signature in signatures]
+        result.append((sorted(q.id for q in members), group.members, clearest(members).text))
+    return result
 
 
 def test_signature_folds_case_accents_stopwords_and_word_forms():
@@ -26,9 +37,9 @@ def test_alike_questions_form_one_group_shown_by_the_clearest():
         asked(5, "Waar vind ik subsidie voor een buurttuin?", member="m4"),  # same member twice
     ]
     groups = group_questions(questions, threshold=0.6)
-    assert [sorted(q.id for q in g.questions) for g in groups] == [["q1", "q2", "q3"], ["q4", "q5"]]
-    assert groups[0].representative.text == "Hoe betrek je jongeren bij de plannen voor hun plein?"
-    assert [g.members for g in groups] == [3, 1]
+    assert [ids for ids, _, _ in groups] == [["q001", "q002", "q003"], ["q004", "q005"]]
+    assert groups[0][2] == "Hoe betrek je jongeren bij de plannen voor hun plein?"
+    assert [members for _, members, _ in groups] == [3, 1]
 
 
 def test_different_questions_stay_apart():
@@ -45,7 +56,7 @@ def test_prefix_filtered_grouping_matches_comparing_every_pair():
     words = "jongeren plein buurt tuin subsidie veilig schoon afval groen wonen energie ouderen school armoede".split()
     texts = [" ".join(rng.sample(words, rng.randint(2, 6))) for _ in range(400)]
     questions = [asked(i, t) for i, t in enumerate(texts)]
-    groups = group_questions(questions, threshold=0.6)
+    groups = group_phrasings(phrasings_of(questions), threshold=0.6)
     # brute force with the same leader order
     by_sig: dict[str, list[Asked]] = {}
     for q in questions:
@@ -60,7 +71,8 @@ def test_prefix_filtered_grouping_matches_comparing_every_pair():
             members[sig] = set()
             home = sig
         members[home].update(q.id for q in by_sig[sig])
-    assert sorted(sorted(q.id for q in g.questions) for g in groups) == sorted(sorted(m) for m in members.values())
+    found = [sorted(q.id for p in g.phrasings for q in by_sig[p.signature]) for g in groups]
+    assert sorted(found) == sorted(sorted(m) for m in members.values())
 
 
 def test_clarity_prefers_a_real_question_without_removed_details():
