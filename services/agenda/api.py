@@ -32,7 +32,7 @@ def live_agenda(_query):
     Themes with fewer than 5 members are listed last, without any number (`suppressed`).
     """
     web = agenda_web()
-    snapshot = web.live()
+    snapshot = web.live(with_questions=False)
     lang = language()
     themes = [
         {

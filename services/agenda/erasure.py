@@ -27,6 +27,7 @@ from services.agenda.curation import latest_version, publish_themes
 from services.agenda.models import Draft, ErasedMember, PendingSubmission, Question, Version, VersionQuote
 from services.agenda.partners.models import Delivery
 from services.agenda.publication import REMOVED_TEXT
+from services.agenda.representatives import forget_representatives_of
 from services.agenda.settings import AgendaSettings
 from shared.contracts.envelope import Event, isoformat, utcnow
 from shared.db.uow import UnitOfWork
@@ -84,6 +85,7 @@ def erase_member(uow: UnitOfWork, event: Event, settings: AgendaSettings) -> int
         if any(q["id"] in quoted_ids for t in draft.snapshot["themes"] for q in t["representative_questions"]):
             draft.snapshot = {**draft.snapshot, "themes": _without(draft.snapshot["themes"], quoted_ids)}
     uow.session.execute(delete(VersionQuote).where(VersionQuote.member_id == member_id))
+    forget_representatives_of(uow, quoted_ids)
     _redact_copies(uow, texts)
     uow.session.flush()
 

@@ -128,6 +128,20 @@ class ErasedMember(Base):
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class CachedRepresentative(Base):
+    """The worker's last grouping of questions: per theme, the clearest question of its largest groups."""
+
+    __tablename__ = "representative_questions"
+
+    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    text_id: Mapped[str] = mapped_column(String(100), index=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    text: Mapped[str] = mapped_column(Text)  # scrubbed
+    similar_count: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Draft(Base):
     """A curator's draft: a snapshot of the live agenda plus the curator's order, notes and hidden questions."""
 

@@ -19,11 +19,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from services.agenda.models import ALL_THEMES, QuestionTheme, Question, ThemeCell, ThemeDay, ThemeStat
+from services.agenda.models import ALL_THEMES, ThemeCell, ThemeDay, ThemeStat
+from services.agenda.representatives import representatives_for
 from services.agenda.settings import SCORE_PARTS, AgendaSettings
-from services.agenda.similar_questions import Asked, Group, Phrasing, clearest, group_phrasings, phrasings_of
 from shared.contracts.envelope import isoformat, utcnow
 from shared.contracts.fields import ROLES
 from shared.db.uow import UnitOfWork
@@ -123,7 +123,7 @@ def live_snapshot(uow: UnitOfWork, settings: AgendaSettings, with_questions: boo
     for rank, theme in enumerate(themes, 1):
         theme["rank"] = rank
     if with_questions and themes:
-        representatives = representative_questions(uow, [t["slug"] for t in themes], settings)
+        representatives = representatives_for(uow, [t["slug"] for t in themes], settings)
         for theme in themes:
             theme["representative_questions"] = representatives.get(theme["slug"], [])
     overall = stats.get(ALL_THEMES)
@@ -141,64 +141,3 @@ def live_snapshot(uow: UnitOfWork, settings: AgendaSettings, with_questions: boo
         "themes_not_shown": hidden,
         "formula": {"weights": dict(settings.weights), "min_group": settings.min_group, "trend_days": settings.trend_days},
     }
-
-
-PHRASINGS_SQL = text(
-    """
-SELECT qt.slug, q.signature, count(*) AS asked, array_agg(hashtext(q.member_id)) AS members,
-       min(q.text_id) AS first_id
-FROM question_themes qt JOIN questions q ON q.text_id = qt.text_id
-WHERE qt.slug = ANY(:slugs)
-GROUP BY qt.slug, q.signature
-"""
-)
-CANDIDATE_PHRASINGS = 10  # the clearest question of a group is picked among its most-asked phrasings
-
-
-def _phrasings(uow: UnitOfWork, slugs: list[str]) -> dict[str, list[Phrasing]]:
-    """Per theme, its questions counted per signature: in the database on PostgreSQL."""
-    per_theme: dict[str, list[Phrasing]] = defaultdict(list)
-    if uow.session.get_bind().dialect.name == "postgresql":
-        # hashtext() keys stand in for member ids: only distinct members are counted with them.
-        for slug, sig, asked, members, first_id in uow.session.execute(PHRASINGS_SQL, {"slugs": slugs}):
-            per_theme[slug].append(Phrasing(sig or "", asked, set(members), first_id))
-        return per_theme
-    asked: dict[str, list[Asked]] = defaultdict(list)
-    for slug, text_id, member_id, sig in uow.session.execute(
-        select(QuestionTheme.slug, Question.text_id, Question.member_id, Question.signature)
-        .join(Question, Question.text_id == QuestionTheme.text_id)
-        .where(QuestionTheme.slug.in_(slugs))
-    ):
-        asked[slug].append(Asked(text_id, member_id, "", sig or ""))
-    return {slug: phrasings_of(items) for slug, items in asked.items()}
-
-
-def representative_questions(uow: UnitOfWork, slugs: list[str], settings: AgendaSettings) -> dict[str, list[dict]]:
-    """Per theme, the clearest question of each of its largest groups of alike questions."""
-    chosen: dict[str, list[Group]] = {
-        slug: group_phrasings(phrasings, settings.similarity, limit=settings.questions_per_theme)
-        for slug, phrasings in _phrasings(uow, slugs).items()
-    }
-    wanted = {(slug, p.signature) for slug, groups in chosen.items() for g in groups for p in g.phrasings[:CANDIDATE_PHRASINGS]}
-    texts: dict[tuple[str, str], list[Asked]] = defaultdict(list)
-    if wanted:
-        rows = uow.session.execute(
-            select(QuestionTheme.slug, Question.text_id, Question.member_id, Question.text, Question.signature)
-            .join(Question, Question.text_id == QuestionTheme.text_id)
-            .where(QuestionTheme.slug.in_(list(chosen)), Question.signature.in_(sorted({sig for _, sig in wanted})))
-        )
-        for slug, text_id, member_id, text_, sig in rows:
-            if (slug, sig or "") in wanted and text_:
-                texts[(slug, sig or "")].append(Asked(text_id, member_id, text_, sig or ""))
-    result = {}
-    for slug, groups in chosen.items():
-        result[slug] = []
-        for group in groups:
-            candidates = [q for p in group.phrasings[:CANDIDATE_PHRASINGS] for q in texts[(slug, p.signature)]]
-            if not candidates:
-                continue
-            best = clearest(candidates)
-            result[slug].append(
-                {"id": best.id, "member_id": best.member_id, "text": best.text[:2000], "similar_count": group.members}
-            )
-    return result

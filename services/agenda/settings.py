@@ -19,6 +19,8 @@ class AgendaSettings:
     similarity: float = 0.6  # Jaccard similarity of normalised words from which two questions count as alike
     questions_per_theme: int = 5  # representative questions shown per theme
     public_url: str = "http://127.0.0.1:8000/agenda"
+    grouping_interval_seconds: float = 60.0  # how often the worker groups all questions anew
+    grouping_max_age_seconds: float = 300.0  # an older grouping is not used; drafts group afresh
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "AgendaSettings":
@@ -38,4 +40,6 @@ class AgendaSettings:
             similarity=similarity,
             questions_per_theme=max(1, settings.integer("AGENDA_QUESTIONS_PER_THEME", 5)),
             public_url=settings.public_url("agenda"),
+            grouping_interval_seconds=max(1.0, settings.number("AGENDA_GROUPING_INTERVAL", 60.0)),
+            grouping_max_age_seconds=settings.number("AGENDA_GROUPING_MAX_AGE", 300.0),
         )

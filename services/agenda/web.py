@@ -17,8 +17,8 @@ from shared.contracts.envelope import utcnow
 from shared.runtime import Runtime
 
 EXTENSION = "agenda"
-LIVE_CACHE_SECONDS = 60.0  # the live snapshot is made again after this, changed or not
-LIVE_FRESH_SECONDS = 2.0  # ... and after a change of the counters once it is older than this
+LIVE_CACHE_SECONDS = 300.0  # the live page's snapshot is made again after this, changed or not
+LIVE_FRESH_SECONDS = 30.0  # ... and after a change of the counters once it is older than this
 
 
 @dataclass
@@ -28,8 +28,12 @@ class AgendaWeb:
     _live: tuple[float, tuple, dict[str, Any]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def live(self) -> dict[str, Any]:
-        """The live snapshot; grouping questions is costly, so it is kept a little while."""
+    def live(self, with_questions: bool = True) -> dict[str, Any]:
+        """The live snapshot. Counts alone come straight from the counter tables; with
+        representative questions (grouping them is costly) it is kept a little while."""
+        if not with_questions:
+            with self.runtime.uow_factory() as uow:
+                return live_snapshot(uow, self.settings, with_questions=False)
         with self._lock, self.runtime.uow_factory() as uow:
             overall = uow.session.get(ThemeStat, ALL_THEMES)
             key = (overall.members, overall.questions, overall.urgent_mentions) if overall else (0, 0, 0)

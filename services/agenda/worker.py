@@ -6,11 +6,20 @@ from services.agenda import handlers
 from services.agenda.app import build_runtime
 from services.agenda.erasure import erase_member
 from services.agenda.partners.jobs import partner_jobs
+from services.agenda.representatives import refresh_representatives
 from services.agenda.settings import AgendaSettings
 from shared.contracts.envelope import Event
 from shared.db.uow import UnitOfWork
-from shared.messaging.worker import Worker
+from shared.messaging.worker import PeriodicJob, Worker
 from shared.runtime import Runtime
+
+
+def grouping_job(runtime: Runtime, settings: AgendaSettings) -> PeriodicJob:
+    def group_questions() -> int:
+        with runtime.uow_factory() as uow:
+            return refresh_representatives(uow, settings)
+
+    return PeriodicJob("group-questions", settings.grouping_interval_seconds, group_questions)
 
 
 def build_worker(runtime: Runtime) -> Worker:
@@ -27,7 +36,7 @@ def build_worker(runtime: Runtime) -> Worker:
             "matching.submission.classified.v1": handlers.on_submission_classified,
             "intake.member.erased.v1": on_member_erased,
         },
-        jobs=partner_jobs(runtime),
+        jobs=[*partner_jobs(runtime), grouping_job(runtime, settings)],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.agenda.models import Base
+from services.agenda.representatives import refresh_representatives
 from shared.contracts.envelope import Event
 from shared.contracts.registry import validate_incoming
 from tests.integration.agenda.conftest import curator_publish
@@ -33,6 +34,8 @@ def test_erasure_removes_every_trace_and_reissues_the_version_that_quoted_them(a
     feed(confirmed, classified)
     _, auth = agenda.register_partner()
     agenda.subscribe(auth, "https://partner.example/hook")
+    with agenda.uow() as uow:
+        assert refresh_representatives(uow, feed.settings) == 2  # the worker's job kept their question too
     first = curator_publish(agenda, {"notes": {"groen-natuur": "Groen staat hoog."}})
     quoted = [q["text"] for q in first["themes"][0]["representative_questions"]]
     assert SECRET_QUESTION in quoted

@@ -1,7 +1,8 @@
 """live counters, curated versions and erasure
 
 Counter tables for the incremental live agenda (theme_cells with member_cells, theme_days),
-question_themes and questions.signature for grouping alike questions, drafts, versions with
+question_themes and questions.signature for grouping alike questions, the worker's last
+grouping (representative_questions), drafts, versions with
 the questions they quote, and erased member ids. Before this revision agenda only had the
 skeleton's counts (never published), so nothing is backfilled.
 
@@ -58,6 +59,19 @@ def upgrade() -> None:
     sa.Column('value', sa.String(length=30), nullable=False),
     sa.PrimaryKeyConstraint('member_id', 'slug', 'dimension', 'value', name=op.f('pk_member_cells'))
     )
+    op.create_table('representative_questions',
+    sa.Column('slug', sa.String(length=40), nullable=False),
+    sa.Column('position', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('text_id', sa.String(length=100), nullable=False),
+    sa.Column('member_id', sa.String(length=36), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('similar_count', sa.Integer(), nullable=False),
+    sa.Column('computed_at', shared.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('slug', 'position', name=op.f('pk_representative_questions'))
+    )
+    with op.batch_alter_table('representative_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_representative_questions_text_id'), ['text_id'], unique=False)
+
     op.create_table('theme_cells',
     sa.Column('slug', sa.String(length=40), nullable=False),
     sa.Column('dimension', sa.String(length=20), nullable=False),
@@ -114,6 +128,10 @@ def downgrade() -> None:
 
     op.drop_table('agenda_version_quotes')
     op.drop_table('theme_days')
+    with op.batch_alter_table('representative_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_representative_questions_text_id'))
+
+    op.drop_table('representative_questions')
     op.drop_table('theme_cells')
     op.drop_table('member_cells')
     op.drop_table('erased_members')
