@@ -39,8 +39,6 @@ from services.agenda.similar_questions import signature
 from shared.contracts.envelope import utcnow
 from shared.db.uow import UnitOfWork
 
-DIMENSIONS = ("municipality", "province", "role")
-
 
 class Contribution:
     """What one folded submission adds to the counters (and erasure takes away)."""

@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from itertools import chain
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
