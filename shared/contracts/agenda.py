@@ -12,6 +12,17 @@ class RepresentativeQuestionSchema(Schema):
     similar_count = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
+class BreakdownCellSchema(Schema):
+    key = fields.String(required=True, validate=validate.Length(min=1, max=30))  # province code (PV..) or role
+    # Null when fewer than 5 members: a small group is never published with its size.
+    members = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=5))
+
+
+class BreakdownSchema(Schema):
+    provinces = fields.List(fields.Nested(BreakdownCellSchema), load_default=list)
+    roles = fields.List(fields.Nested(BreakdownCellSchema), load_default=list)
+
+
 class RankedThemeSchema(Schema):
     slug = ThemeSlug(required=True)
     rank = fields.Integer(required=True, validate=validate.Range(min=1))
@@ -23,6 +34,9 @@ class RankedThemeSchema(Schema):
     municipalities = fields.Integer(load_default=None, allow_none=True)
     provinces = fields.Integer(load_default=None, allow_none=True)
     note = fields.String(load_default=None, allow_none=True)
+    # Added later in v1 (optional, so older producers and consumers stay compatible):
+    trend = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("new", "rising", "steady", "falling")))
+    breakdown = fields.Nested(BreakdownSchema, load_default=None, allow_none=True)
     representative_questions = fields.List(fields.Nested(RepresentativeQuestionSchema), load_default=list)
 
 
