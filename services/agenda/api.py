@@ -91,7 +91,8 @@ class LatestVersion(MethodView):
             return public_version(version, language())
 
 
-@api.route("/versions/<int:number>")
+# Version numbers are PostgreSQL integers: a larger number is no route (404), not a database error.
+@api.route("/versions/<int(min=1, max=2147483647):number>")
 class OneVersion(MethodView):
     @api.arguments(LanguageQuerySchema, location="query")
     @api.response(200, VersionSchema)

@@ -81,7 +81,8 @@ def index():
         return _html(_render(public_version(latest, language()), live=False, versions=versions))
 
 
-@pages.get("/versions/<int:number>")
+# Version numbers are PostgreSQL integers: a larger number is no route (404), not a database error.
+@pages.get("/versions/<int(min=1, max=2147483647):number>")
 def version_page(number: int):
     with agenda_web().runtime.uow_factory() as uow:
         try:
@@ -129,21 +130,21 @@ def _export(number: int, make, mimetype: str, filename: str) -> Response:
     return response
 
 
-@pages.get("/versions/<int:number>/themes.csv")
+@pages.get("/versions/<int(min=1, max=2147483647):number>/themes.csv")
 def export_themes(number: int):
     return _export(number, themes_csv, "text/csv", "themes.csv")
 
 
-@pages.get("/versions/<int:number>/breakdown.csv")
+@pages.get("/versions/<int(min=1, max=2147483647):number>/breakdown.csv")
 def export_breakdown(number: int):
     return _export(number, breakdown_csv, "text/csv", "breakdown.csv")
 
 
-@pages.get("/versions/<int:number>/questions.csv")
+@pages.get("/versions/<int(min=1, max=2147483647):number>/questions.csv")
 def export_questions(number: int):
     return _export(number, questions_csv, "text/csv", "questions.csv")
 
 
-@pages.get("/versions/<int:number>/agenda.json")
+@pages.get("/versions/<int(min=1, max=2147483647):number>/agenda.json")
 def export_json(number: int):
     return _export(number, json_export, "application/json", "agenda.json")
