@@ -6,10 +6,9 @@ answers 503 problem+json.
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -29,7 +28,7 @@ from services.matching.schemas import (
 from services.matching.peer_index import PeerIndex
 from services.matching.settings import MatchingSettings
 from shared.runtime import Runtime
-from shared.web.problems import ProblemSchema
+from shared.web.bearer import problem_responses, require_curator_token
 
 EXTENSION = "matching"
 CURATOR = [{"curatorToken": []}]
@@ -37,13 +36,6 @@ SUGGESTION_FIELDS = (
     "suggestion_id", "submission_id", "question_id", "asking_member_id", "offering_member_id",
     "offer_text_id", "themes", "reasons", "score", "suggested_at",
 )
-CHALLENGE = {"WWW-Authenticate": 'Bearer realm="buurtplatform"'}
-_DESCRIPTIONS = {
-    401: "Missing or wrong bearer token",
-    404: "Not found",
-    422: "Invalid input; messages per field in `errors`",
-    503: "The curator API is not configured",
-}
 
 blp = Blueprint(
     "matching-curator",
@@ -65,24 +57,12 @@ def matching_web() -> MatchingWeb:
 
 
 def problems(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(
-                code, schema=ProblemSchema, content_type="application/problem+json", description=_DESCRIPTIONS[code]
-            )(view)
-        return view
-
-    return decorate
+    return problem_responses(blp, *codes)
 
 
 @blp.before_request
 def _curators_only() -> None:
-    expected = matching_web().settings.curator_token
-    if not expected:
-        abort(503, message="The curator API is switched off: set BUURT_MATCHING_CURATOR_TOKEN to use it.")
-    scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        abort(401, message="A valid curator token is needed (Authorization: Bearer ...).", headers=CHALLENGE)
+    require_curator_token(matching_web().settings.curator_token, "BUURT_MATCHING_CURATOR_TOKEN")
 
 
 def queued_view(uow, text: MemberText) -> dict:

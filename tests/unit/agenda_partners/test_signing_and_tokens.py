@@ -10,8 +10,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.agenda.partners.signing import new_secret, signing_secrets, webhook_headers
-from services.agenda.partners.tokens import bearer_token, curator_token_matches, new_api_token, token_hash
+from services.agenda.partners.tokens import new_api_token, token_hash
 from shared.contracts.envelope import utcnow
+from shared.web.bearer import bearer_token, token_matches
 
 BODY = '{"specversion":"1.0","id":"evt-1","type":"agenda.agenda.published.v1","data":{"version":3}}'
 
@@ -72,7 +73,7 @@ def test_bearer_tokens_are_read_from_the_authorization_header(header, expected):
 
 
 def test_the_curator_token_must_match_exactly():
-    assert curator_token_matches("s3cret-value", "s3cret-value")
-    assert not curator_token_matches("s3cret-valu", "s3cret-value")
-    assert not curator_token_matches(None, "s3cret-value")
-    assert not curator_token_matches("anything", None)
+    assert token_matches("s3cret-value", "s3cret-value")
+    assert not token_matches("s3cret-valu", "s3cret-value")
+    assert not token_matches(None, "s3cret-value")
+    assert not token_matches("anything", None)
