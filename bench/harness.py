@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from shared.config import SERVICES  # noqa: E402
-from shared.db.migrations import upgrade  # noqa: E402
+from tests.support.databases import prepare_database  # noqa: E402
 from tests.support.infrastructure import PostgresServer, RabbitServer  # noqa: E402
 from tests.support.processes import ProcessPlatform  # noqa: E402
 from tests.support.smtp import SmtpSink  # noqa: E402
@@ -57,7 +57,7 @@ def running_platform(with_web: bool = True, extra_env: dict[str, str] | None = N
         urls = {}
         for service, name in databases.items():
             urls[service] = pg.create_database(name)
-            upgrade(service, urls[service])
+            prepare_database(service, urls[service])
         amqp_url = rabbit.create_vhost(vhost)
         logs = Path(tempfile.mkdtemp(prefix="buurt-bench-"))
         platform = ProcessPlatform.create(amqp_url, urls, logs, {**BENCH_ENV, **smtp.env(), **(extra_env or {})})

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from shared.config import SERVICES
-from shared.db.migrations import upgrade
+from tests.support.databases import prepare_database
 from tests.support.infrastructure import postgres_server, rabbit_server, unique_name
 from tests.support.platform import Platform, build_service
 from tests.support.smtp import SmtpSink
@@ -36,7 +36,7 @@ def _templates(pg):
         if service not in made:
             name = f"buurt_tpl_{RUN_ID}_{service}"
             pg.drop_database(name)
-            upgrade(service, pg.create_database(name))
+            prepare_database(service, pg.create_database(name))
             made[service] = name
         return made[service]
 

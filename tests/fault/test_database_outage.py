@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from shared.config import SERVICES
-from shared.db.migrations import upgrade
+from tests.support.databases import prepare_database
 from tests.support.infrastructure import wait_until
 from tests.support.ledger import Burst, mailbox_report, scalar, unpublished_outbox
 from tests.support.private_services import PrivatePostgres
@@ -33,7 +33,7 @@ def test_database_restart_under_load(private_postgres, process_platform, smtp_si
             connection.execute(f'CREATE DATABASE "{name}"')
     for name in SERVICES:
         urls[name] = f"{base}/{name}"
-        upgrade(name, urls[name])
+        prepare_database(name, urls[name])
     platform, db = process_platform(database_urls=urls)
 
     burst = Burst(platform["intake"].url, "pgload")
