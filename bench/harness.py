@@ -66,6 +66,8 @@ def running_platform(with_web: bool = True, extra_env: dict[str, str] | None = N
         else:
             for service in platform.services.values():
                 service.start_worker()
+            for service in platform.services.values():
+                service.wait_worker_started()
         yield BenchPlatform(platform, urls, amqp_url, smtp)
     finally:
         if platform is not None:

@@ -42,7 +42,23 @@ class ServiceProcesses:
         )
 
     def start_worker(self) -> None:
+        self._starts_logged = self._worker_starts()
         self.worker = self._spawn([sys.executable, "-m", "services", "worker", self.service], "worker")
+
+    def _worker_starts(self) -> int:
+        path = self.log_dir / f"{self.service}-worker.log"
+        return path.read_bytes().count(b'"worker started"') if path.exists() else 0
+
+    def wait_worker_started(self, timeout: float = 90) -> None:
+        """Until the worker has declared its queues: events published earlier would not reach it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.worker.poll() is not None:
+                raise RuntimeError(f"{self.service} worker exited: {self.logs('worker')}")
+            if self._worker_starts() > self._starts_logged:
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.service} worker did not start: {self.logs('worker')}")
 
     def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -113,6 +129,7 @@ class ProcessPlatform:
             service.start_web()
         for service in self.services.values():
             service.wait_ready()
+            service.wait_worker_started()
         return self
 
     def stop(self) -> None:
