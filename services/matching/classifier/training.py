@@ -81,6 +81,11 @@ def format_training_summary(metrics: dict) -> str:
             f"{cv['folds']}-fold cross-validated macro-F1 {cv['macro_f1']:.3f}"
             f" (keywords only {cv['keyword_macro_f1']:.3f}), micro-F1 {cv['micro_f1']:.3f}"
         )
+        if cv.get("keyword_like_texts"):
+            lines.append(
+                f"  on the {cv['keyword_like_texts']} texts with a taxonomy keyword: macro-F1"
+                f" {cv['keyword_like_macro_f1']:.3f} (keywords only {cv['keyword_like_keyword_macro_f1']:.3f})"
+            )
     return "\n".join(lines)
 
 

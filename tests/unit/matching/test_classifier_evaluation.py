@@ -32,3 +32,17 @@ def test_report_table_lists_every_theme_and_the_summary():
     assert "wonen" in table and "overlast" in table
     assert "macro-F1" in table and "micro-F1" in table and "1,234" in table
     json.dumps(report.as_dict())  # JSON-ready for storage with the model
+
+
+def test_keyword_like_keeps_only_texts_with_a_taxonomy_keyword():
+    from services.matching.classifier.dataset import LabelledText
+    from services.matching.classifier.evaluation import keyword_like
+    from services.matching.classifier.keywords import KeywordMatcher
+    from shared.reference import themes
+
+    matcher = KeywordMatcher.from_themes(themes())
+    texts = [
+        LabelledText("1", "Veel parkeeroverlast bij de school", ("verkeer-mobiliteit",)),
+        LabelledText("2", "Wie helpt er zaterdag mee?", ("participatie-zeggenschap",)),
+    ]
+    assert [e.id for e in keyword_like(matcher, texts)] == ["1"]

@@ -7,9 +7,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from services.matching.classifier.dataset import LabelledText, load_labelled, train_test_split
 from services.matching.classifier.features import FeatureSpace, TfidfBlock, char_features, word_features
 from services.matching.classifier.fitting import TrainingParams, fit_classifier
+from services.matching.classifier.keywords import KeywordMatcher
 from services.matching.classifier.model import ThemeClassifier
 from services.matching.classifier.storage import ModelFormatError
 from services.matching.classifier.text import Analyser, default_splitter
+from shared.reference import themes as reference_themes
 
 # small fits for the tests that train several models: no everyday-vocabulary examples, 2 folds
 QUICK = TrainingParams(calibration_folds=2, vocabulary_examples=False)
@@ -173,3 +175,13 @@ def test_fast_feature_path_equals_scikit_learn():
     assert len(per_text) == 3
     single, _ = space.decisions(analysed[:1], [[0, 1]], weights, np.zeros(2))  # the one-text path
     assert np.allclose(single, ours[:1] @ weights)
+
+
+def test_cross_validation_reports_the_texts_with_a_taxonomy_keyword(small_sample):
+    from services.matching.classifier.evaluation import cross_validate, keyword_like
+
+    cv = cross_validate(small_sample, QUICK, folds=2)
+    like = keyword_like(KeywordMatcher.from_themes(reference_themes()), small_sample)
+    assert 0 < cv.keyword_like_texts == len(like) < len(small_sample)
+    assert 0 < cv.keyword_like_keyword_macro_f1 < cv.keyword_like_macro_f1 <= 1
+    assert cv.as_dict()["keyword_like_texts"] == len(like)
