@@ -39,6 +39,7 @@ from services.notifications.mime import build_message
 from services.notifications.throttle import RateLimiter
 from services.notifications.transports import PermanentSendError, Sender, TransientSendError, Transport
 from shared.contracts.envelope import isoformat, utcnow
+from shared.db.availability import retry_while_unavailable
 from shared.db.uow import UnitOfWork
 from shared.failpoints import failpoint
 
@@ -213,8 +214,13 @@ class Mailer:
             self._mark_sent(sent)
 
     def _mark_sent(self, emails: list[Email]) -> None:
-        if not emails:
-            return
+        """Record what the mail server took; a database that is briefly away is waited for
+        (within half the lease), since a row left `sending` is sent again when its lease ends."""
+        if emails:
+            patience = self.lease.total_seconds() / 2
+            retry_while_unavailable(lambda: self._mark_sent_now(emails), patience=patience)
+
+    def _mark_sent_now(self, emails: list[Email]) -> None:
         now = utcnow()
         with self.uow_factory() as uow:
             uow.session.execute(

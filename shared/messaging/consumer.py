@@ -39,6 +39,7 @@ from kombu.mixins import ConsumerMixin
 
 from shared.contracts.envelope import Event, EnvelopeError, isoformat, utcnow
 from shared.contracts.registry import ContractError, validate_incoming
+from shared.db.availability import database_unavailable
 from shared.db.inbox import first_delivery
 from shared.db.uow import UnitOfWork
 from shared.failpoints import failpoint
@@ -207,6 +208,10 @@ class InboxConsumer(ConsumerMixin):
         except PermanentError as exc:
             return self._dead_letter(message, f"handler refused the event: {exc}")
         except Exception as exc:  # noqa: BLE001 - anything unexpected is worth a retry
+            if database_unavailable(exc):
+                # Not the event's fault: it waits for the database without using up its retries.
+                log.warning("database unavailable; the event waits", extra={"event_id": event.id, "type": event.type})
+                return self._retry(message, f"database unavailable: {exc}", counted=False)
             log.warning("handler failed; retrying later", exc_info=True, extra={"event_id": event.id, "type": event.type})
             return self._retry(message, f"{type(exc).__name__}: {exc}")
         message.ack()
@@ -257,11 +262,11 @@ class InboxConsumer(ConsumerMixin):
 
     # -- retry and dead letters -----------------------------------------------------------
 
-    def _retry(self, message: Message, reason: str) -> Outcome:
+    def _retry(self, message: Message, reason: str, counted: bool = True) -> Outcome:
         retries = int((message.headers or {}).get(RETRIES_HEADER, 0))
-        if retries >= self.topology.max_retries:
+        if counted and retries >= self.topology.max_retries:
             return self._dead_letter(message, f"gave up after {retries} retries: {reason}")
-        headers = {**(message.headers or {}), RETRIES_HEADER: retries + 1, "x-buurt-last-error": reason[:500]}
+        headers = {**(message.headers or {}), RETRIES_HEADER: retries + 1 if counted else retries, "x-buurt-last-error": reason[:500]}
         if self.topology.broker_features:
             self._republish(message, self.topology.retry_name(retries), headers)
         else:

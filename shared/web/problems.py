@@ -11,8 +11,10 @@ from flask import Flask, Response, json, render_template, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+
+from shared.db.availability import database_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -140,7 +142,7 @@ class ProblemApi(Api):
 
 
 def _database_unavailable(error: Exception) -> Response:
-    if isinstance(error, DBAPIError) and not isinstance(error, OperationalError) and not error.connection_invalidated:
+    if not database_unavailable(error):
         return _unexpected(error)
     log.warning("database unavailable", extra={"error": str(error)[:300]})
     return error_response(

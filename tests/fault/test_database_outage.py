@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import psycopg
@@ -11,7 +12,7 @@ import pytest
 from shared.config import SERVICES
 from tests.support.databases import prepare_database
 from tests.support.infrastructure import wait_until
-from tests.support.ledger import Burst, mailbox_report, scalar, unpublished_outbox
+from tests.support.ledger import Burst, mailbox_report, queue_depths, scalar, unpublished_outbox
 from tests.support.private_services import PrivatePostgres
 
 pytestmark = pytest.mark.slow
@@ -25,7 +26,7 @@ def private_postgres():
 
 
 @pytest.mark.timeout(600)
-def test_database_restart_under_load(private_postgres, process_platform, smtp_sink):
+def test_database_restart_under_load(private_postgres, process_platform, private_vhost, smtp_sink):
     base = private_postgres.admin_url.rsplit("/", 1)[0]
     urls = {}
     with psycopg.connect(private_postgres.admin_url, autocommit=True) as connection:
@@ -37,12 +38,17 @@ def test_database_restart_under_load(private_postgres, process_platform, smtp_si
     platform, db = process_platform(database_urls=urls)
 
     burst = Burst(platform["intake"].url, "pgload")
-    thread = burst.start(600, concurrency=4)
+    stop = threading.Event()
+    threads = burst.start_until(stop, concurrency=4)
     wait_until(lambda: len(burst.accepted) >= 100, timeout=120, message="load before the restart")
     private_postgres.stop("fast")
     time.sleep(4)
     private_postgres.start()
-    thread.join(300)
+    accepted_before = len(burst.accepted)
+    wait_until(lambda: len(burst.accepted) >= accepted_before + 100, timeout=120, message="load after the restart")
+    stop.set()
+    for thread in threads:
+        thread.join(60)
 
     print(f"\nanswers during a database restart: {dict(burst.statuses)}")
     assert set(burst.statuses) <= {201, 503}, burst.statuses  # Burst also checks every 5xx is problem+json
@@ -58,3 +64,6 @@ def test_database_restart_under_load(private_postgres, process_platform, smtp_si
     print(f"after the restart: {mails}")
     assert mails["lost"] == 0 and mails["duplicated_deliveries"] == 0
     assert unpublished_outbox(urls["intake"]) == 0
+    # A database that is away is waited for: no event used up its retries on it.
+    dead = {queue: depth for queue, depth in queue_depths(private_vhost, SERVICES).items() if queue.endswith(".dlq")}
+    assert sum(dead.values()) == 0, dead

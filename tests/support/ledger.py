@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import itertools
 import threading
+import time
 from dataclasses import dataclass, field
 
 import requests
@@ -63,6 +65,21 @@ class Burst:
         thread = threading.Thread(target=self.run, args=(count, concurrency), daemon=True)
         thread.start()
         return thread
+
+    def start_until(self, stop: threading.Event, concurrency: int = 4, pause: float = 0.01) -> list[threading.Thread]:
+        """Keeps posting from `concurrency` threads until stop is set (a load of a given length,
+        however fast the answers come)."""
+        numbers = itertools.count()
+
+        def post_until_stopped() -> None:
+            while not stop.is_set():
+                self.post(next(numbers))
+                time.sleep(pause)
+
+        threads = [threading.Thread(target=post_until_stopped, daemon=True) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        return threads
 
 
 def mailbox_report(messages, expected_addresses) -> dict[str, int]:
