@@ -42,22 +42,25 @@ class ServiceProcesses:
         )
 
     def start_worker(self) -> None:
-        self._starts_logged = self._worker_starts()
         self.worker = self._spawn([sys.executable, "-m", "services", "worker", self.service], "worker")
 
-    def _worker_starts(self) -> int:
-        path = self.log_dir / f"{self.service}-worker.log"
-        return path.read_bytes().count(b'"worker started"') if path.exists() else 0
-
     def wait_worker_started(self, timeout: float = 90) -> None:
-        """Until the worker has declared its queues: events published earlier would not reach it."""
+        """Until the worker consumes from its inbox, so its queues exist: an event published
+        before then would not reach it."""
+        from kombu import Connection
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.worker.poll() is not None:
                 raise RuntimeError(f"{self.service} worker exited: {self.logs('worker')}")
-            if self._worker_starts() > self._starts_logged:
-                return
-            time.sleep(0.1)
+            try:
+                with Connection(self.env["BUURT_AMQP_URL"]) as connection:
+                    declared = connection.default_channel.queue_declare(f"{self.service}.inbox", passive=True)
+                if declared.consumer_count > 0:
+                    return
+            except Exception:  # noqa: BLE001 - the queue is not declared yet
+                pass
+            time.sleep(0.2)
         raise TimeoutError(f"{self.service} worker did not start: {self.logs('worker')}")
 
     def wait_ready(self, timeout: float = 90) -> None:
