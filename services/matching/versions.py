@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 
 from services.matching.classifier.dataset import default_data_dir
 from services.matching.classifier.model import ThemeClassifier
-from services.matching.classifier.training import train_model
 from services.matching.models import LabelFeedback, ModelVersion
 from shared.contracts.envelope import utcnow
 from shared.db.uow import UnitOfWork, UnitOfWorkProvider
@@ -40,6 +39,14 @@ def corrections(uow: UnitOfWork) -> tuple[list[dict], tuple[str, ...]]:
         latest[row.text_id] = row
     examples = [{"id": f"feedback:{r.text_id}", "text": r.text, "labels": r.labels} for _, r in sorted(latest.items())]
     return examples, tuple(sorted({r.member_id for r in latest.values()}))
+
+
+def train_model(*args, **kwargs):
+    # Imported on use: training needs scikit-learn (about 100 MiB in every worker), classifying
+    # does not, and a worker trains only when no version is active.
+    from services.matching.classifier.training import train_model as train_from_data
+
+    return train_from_data(*args, **kwargs)
 
 
 def train(uow: UnitOfWork, *, cross_validation_folds: int = 5) -> TrainedVersion:
