@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from services.matching import erasure, member_themes, peers
 from services.matching.models import MemberText, Profile, ThemeAssignment
@@ -47,9 +47,14 @@ def on_submission_confirmed(
     texts = texts_of(data)
     results = model.classify_batch([t[2] for t in texts], review_threshold=settings.review_threshold)
     classified, questions = [], []
+    # A submission is confirmed once, so its texts are new; only a re-delivery under a new
+    # event id would find them, and then they are replaced rather than inserted.
+    known = set(uow.session.scalars(select(MemberText.text_id).where(MemberText.submission_id == data["submission_id"])))
     for (text_id, kind, text, stated), result in zip(texts, results):
         terms = term_vector(model, text)
-        uow.session.merge(
+        if text_id in known:
+            uow.session.execute(delete(ThemeAssignment).where(ThemeAssignment.text_id == text_id))
+        (uow.session.merge if text_id in known else uow.session.add)(
             MemberText(
                 text_id=text_id,
                 submission_id=data["submission_id"],
@@ -67,7 +72,6 @@ def on_submission_confirmed(
                 reviewed_at=None,
             )
         )
-        uow.session.execute(delete(ThemeAssignment).where(ThemeAssignment.text_id == text_id))
         uow.session.add_all(
             ThemeAssignment(text_id=text_id, slug=slug, score=round(result.scores[slug], 4), source="auto")
             for slug in result.themes
