@@ -29,7 +29,8 @@ from services.agenda.partners.models import Delivery
 from services.agenda.publication import REMOVED_TEXT
 from services.agenda.representatives import forget_representatives_of
 from services.agenda.settings import AgendaSettings
-from shared.contracts.envelope import Event, isoformat, utcnow
+from shared.contracts.envelope import Event, utcnow
+from shared.db.erasure_report import report_erasure_completed
 from shared.db.uow import UnitOfWork
 
 
@@ -100,16 +101,6 @@ def erase_member(uow: UnitOfWork, event: Event, settings: AgendaSettings) -> int
                     question["member_id"] = remaining[question["id"]]
         reissued = publish_themes(uow, themes, latest.document, settings, reissue_of=latest.version).version
 
-    uow.publish(
-        "agenda.erasure.completed.v1",
-        subject=member_id,
-        data={
-            "service": "agenda",
-            "member_id": member_id,
-            "erasure_id": event.data["erasure_id"],
-            "completed_at": isoformat(utcnow()),
-        },
-        causation=event,
-    )
+    report_erasure_completed(uow, event)
     uow.commit()
     return reissued

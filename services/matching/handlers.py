@@ -11,6 +11,7 @@ from services.matching.settings import MatchingSettings
 from services.matching.similarity import term_vector
 from services.matching.versions import ModelProvider
 from shared.contracts.envelope import Event, isoformat, utcnow
+from shared.db.erasure_report import report_erasure_completed
 from shared.db.uow import UnitOfWork
 
 
@@ -122,16 +123,6 @@ def on_submission_confirmed(
 def on_member_erased(uow: UnitOfWork, event: Event) -> None:
     member_id = event.data["member_id"]
     erasure.erase_member(uow, member_id)
-    uow.publish(
-        "matching.erasure.completed.v1",
-        subject=member_id,
-        data={
-            "service": "matching",
-            "member_id": member_id,
-            "erasure_id": event.data["erasure_id"],
-            "completed_at": isoformat(utcnow()),
-        },
-        causation=event,
-    )
+    report_erasure_completed(uow, event)
     uow.commit()
 

@@ -18,8 +18,9 @@ from services.notifications.composer import Composer, suppressed_among
 from services.notifications.erasure import erase_member, is_erased
 from services.notifications.models import Circle, Contact, DeferredEvent
 from services.notifications.preferences import AGENDA, CIRCLE_NEWS, TRANSACTIONAL
-from shared.contracts.envelope import Event, isoformat, utcnow
+from shared.contracts.envelope import Event, utcnow
 from shared.contracts.registry import contract, validate_incoming
+from shared.db.erasure_report import report_erasure_completed
 from shared.db.uow import UnitOfWork
 
 CLASSIFIED = "matching.submission.classified.v1"
@@ -175,15 +176,5 @@ def on_agenda_published(uow: UnitOfWork, event: Event, composer: Composer) -> No
 
 def on_member_erased(uow: UnitOfWork, event: Event) -> None:
     erase_member(uow, event.data["member_id"])
-    uow.publish(
-        "notifications.erasure.completed.v1",
-        subject=event.data["member_id"],
-        data={
-            "service": "notifications",
-            "member_id": event.data["member_id"],
-            "erasure_id": event.data["erasure_id"],
-            "completed_at": isoformat(utcnow()),
-        },
-        causation=event,
-    )
+    report_erasure_completed(uow, event)
     uow.commit()

@@ -9,7 +9,6 @@ from shared.config import SERVICES
 from tests.support.infrastructure import unique_name
 from tests.support.private_services import PrivateRabbit
 from tests.support.processes import ProcessPlatform
-from tests.support.smtp import SmtpSink
 
 FAST = {
     "BUURT_MAILER_INTERVAL": "1",
@@ -32,13 +31,6 @@ def private_rabbit():
 def private_vhost(private_rabbit) -> str:
     """The AMQP URL of a vhost of this test's own on the private node."""
     return private_rabbit.add_vhost()
-
-
-@pytest.fixture
-def smtp_sink():
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture
