@@ -39,6 +39,11 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "labelled"
 
 
+def blind_set_path() -> Path:
+    """Texts written apart from the labelled set, by a writer who never saw it; only ever evaluated on."""
+    return Path(__file__).resolve().parent.parent / "data" / "evaluation" / "blind.jsonl"
+
+
 def _parse_line(raw: str, where: str, known_themes: frozenset[str] | None, fallback_id: str) -> LabelledText:
     try:
         record = json.loads(raw)

@@ -7,12 +7,14 @@ import pytest
 from services.matching.classifier.dataset import (
     DatasetError,
     LabelledText,
+    blind_set_path,
     deduplicate,
     is_test,
     load_labelled,
     read_jsonl,
     train_test_split,
 )
+from services.matching.classifier.text import tokenize
 
 
 def write_jsonl(path, records):
@@ -57,3 +59,13 @@ def test_the_repository_data_loads_with_valid_themes():
     train, test = train_test_split(examples)
     assert examples and train and test
     assert not {e.id for e in train} & {e.id for e in test}
+
+
+def test_the_blind_set_shares_no_text_with_the_labelled_data():
+    from shared.reference import theme_slugs
+
+    blind = read_jsonl(blind_set_path(), known_themes=theme_slugs())
+    labelled = {" ".join(tokenize(e.text)) for e in load_labelled()}
+    assert len(blind) >= 400
+    assert set(theme_slugs()) <= {label for e in blind for label in e.labels}
+    assert not [e.id for e in blind if " ".join(tokenize(e.text)) in labelled]

@@ -185,3 +185,18 @@ def test_cross_validation_reports_the_texts_with_a_taxonomy_keyword(small_sample
     assert 0 < cv.keyword_like_texts == len(like) < len(small_sample)
     assert 0 < cv.keyword_like_keyword_macro_f1 < cv.keyword_like_macro_f1 <= 1
     assert cv.as_dict()["keyword_like_texts"] == len(like)
+
+
+def test_leaving_one_writer_out_never_trains_on_that_writer(small_sample):
+    from services.matching.classifier.evaluation import leave_one_writer_out, score_predictions
+
+    two_writers = [e for e in small_sample if e.id[0] in "ab"]
+    results = leave_one_writer_out(two_writers, two_writers, QUICK)
+    assert [r.writer for r in results] == ["a", "b"]
+    assert [r.n_texts for r in results] == [sum(e.id[0] == w for e in two_writers) for w in "ab"]
+    # a model that did read the writer scores its texts far better than the one that left them out
+    seen = fit_classifier(two_writers, QUICK)
+    for result in results:
+        texts = [e for e in two_writers if e.id[0] == result.writer]
+        read = score_predictions([e.labels for e in texts], seen.predict([e.text for e in texts]), seen.theme_slugs)
+        assert 0 < result.macro_f1 < read.macro_f1 - 0.2
