@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.intake import store
 from services.intake.models import IdempotencyRecord, Member, Submission
+from services.intake.store import StoredMember, StoredSubmission
 from services.intake.tokens import Tokens
 from shared import reference
 from shared.contracts.envelope import isoformat, utcnow
@@ -117,7 +118,9 @@ def _earlier_answer(uow: UnitOfWork, key: IdempotencyKey, now: datetime) -> Acce
     return Accepted(record.submission_id, record.status_code, dict(record.response), replayed=True)
 
 
-def received_event_data(submission: Submission, member: Member, tokens: Tokens, resend: bool) -> dict[str, Any]:
+def received_event_data(
+    submission: Submission | StoredSubmission, member: Member | StoredMember, tokens: Tokens, resend: bool
+) -> dict[str, Any]:
     return {
         "submission_id": submission.id,
         "member_id": member.id,

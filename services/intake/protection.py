@@ -6,10 +6,12 @@ import math
 import time
 
 from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.intake.settings import IntakeSettings
@@ -67,12 +69,30 @@ def trust_proxies(app: Flask, count: int) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count)
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie (it holds the form's CSRF token), with its signing serializer
+    made once per secret key: Flask makes a new one for every request, API calls without a cookie too."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if serializer is not None:
+                self._serializers[keys] = serializer
+        return serializer
+
+
 def install_csrf(app: Flask, production: bool) -> CSRFProtect:
     app.config.update(
         WTF_CSRF_TIME_LIMIT=24 * 3600,  # a long questionnaire may take a while
         WTF_CSRF_SSL_STRICT=production,
         SESSION_COOKIE_NAME="buurt_intake_session",
     )
+    app.session_interface = SessionCookies()
     return CSRFProtect(app)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -50,37 +51,60 @@ def _generic_statements() -> tuple[Executable, Executable]:
 _INSERT_KEY = insert(IdempotencyRecord.__table__)
 
 
-def add_submission(connection: Connection, answers: dict[str, Any], status: str, now: datetime) -> tuple[Member, Submission]:
+@dataclass(frozen=True, slots=True)
+class StoredMember:
+    """The member of a new submission as the database now has it (plain records: this path
+    writes with Core statements, and making ORM instances only to read them back costs time)."""
+
+    id: str
+    email: str
+    name: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSubmission:
+    id: str
+    member_id: str
+    language: str
+    created_at: datetime
+
+
+def add_submission(
+    connection: Connection, answers: dict[str, Any], status: str, now: datetime
+) -> tuple[StoredMember, StoredSubmission]:
     """Store the submission, and its member if new; returns both as they now are in the database."""
-    member = Member(id=str(uuid.uuid4()), email=answers["email"], name=answers["name"], language=answers["language"], created_at=now)
-    submission = Submission(
-        id=str(uuid.uuid4()),
-        status=status,
-        answers={k: v for k, v in answers.items() if k not in ("email", "name")},
-        language=answers["language"],
-        created_at=now,
-        last_sent_at=now,
-        resend_count=0,
-    )
+    member_id, submission_id = str(uuid.uuid4()), str(uuid.uuid4())
+    email, name, language = answers["email"], answers["name"], answers["language"]
+    stored_answers = {k: v for k, v in answers.items() if k not in ("email", "name")}
     if connection.dialect.name == "postgresql":
         params = {
-            "member_id": member.id,
-            "email": member.email,
-            "name": member.name,
-            "language": member.language,
+            "member_id": member_id,
+            "email": email,
+            "name": name,
+            "language": language,
             "created_at": now,
-            "submission_id": submission.id,
+            "submission_id": submission_id,
             "status": status,
-            "answers": json.dumps(submission.answers, ensure_ascii=False),
+            "answers": json.dumps(stored_answers, ensure_ascii=False),
         }
-        member.id = connection.execute(_POSTGRES_MEMBER_AND_SUBMISSION, params).scalar_one()
+        member_id = connection.execute(_POSTGRES_MEMBER_AND_SUBMISSION, params).scalar_one()
     else:
         upsert, insert_submission = _generic_statements()
-        member.id = connection.execute(upsert, _columns(member)).scalar_one()
-        submission.member_id = member.id
-        connection.execute(insert_submission, _columns(submission))
-    submission.member_id = member.id
-    return member, submission
+        member = {"id": member_id, "email": email, "name": name, "language": language, "created_at": now}
+        member_id = connection.execute(upsert, member).scalar_one()
+        submission = {
+            "id": submission_id,
+            "member_id": member_id,
+            "status": status,
+            "answers": stored_answers,
+            "language": language,
+            "created_at": now,
+            "last_sent_at": now,
+            "resend_count": 0,
+        }
+        connection.execute(insert_submission, submission)
+    return StoredMember(member_id, email, name, language), StoredSubmission(submission_id, member_id, language, now)
 
 
 def add_idempotency_key(connection: Connection, key: str, request_hash: str, submission_id: str, body: dict, now: datetime, expires_at: datetime) -> None:
@@ -96,7 +120,3 @@ def add_idempotency_key(connection: Connection, key: str, request_hash: str, sub
             "expires_at": expires_at,
         },
     )
-
-
-def _columns(row: Any) -> dict[str, Any]:
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}

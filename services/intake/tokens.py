@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 
 
 class InvalidToken(ValueError):
@@ -14,13 +16,23 @@ class InvalidToken(ValueError):
         self.expired = expired
 
 
+class _IdSerializer(URLSafeTimedSerializer):
+    """Signs ids without trying zlib first: a short id never gets shorter compressed, so the
+    token is the same one, and reading still takes a compressed payload as before."""
+
+    def dump_payload(self, obj: Any) -> bytes:
+        return base64_encode(self.serializer.dumps(obj, **self.serializer_kwargs))
+
+
 class TokenSigner:
     def __init__(self, secret_key: str, purpose: str, max_age: timedelta):
-        self._serializer = URLSafeTimedSerializer(secret_key, salt=f"buurtplatform.intake.{purpose}")
+        self._serializer = _IdSerializer(secret_key, salt=f"buurtplatform.intake.{purpose}")
+        # Made once: dumps() would build a new signer for every token (a submission signs three).
+        self._signer = self._serializer.make_signer()
         self.max_age = max_age
 
     def sign(self, subject_id: str) -> str:
-        return self._serializer.dumps(subject_id)
+        return self._signer.sign(self._serializer.dump_payload(subject_id)).decode()
 
     def verify(self, token: str) -> str:
         try:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, Insert, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.contracts.envelope import Event, utcnow
@@ -34,6 +34,7 @@ class UnitOfWork:
         tables: MessagingTables,
         signal: OutboxSignal,
         notify_with_sql: bool,
+        insert_outbox: Insert,
     ):
         self.service = service
         self.tables = tables
@@ -42,7 +43,7 @@ class UnitOfWork:
         self._notify_with_sql = notify_with_sql
         self._pending_events = 0
         self._holding = False
-        self._insert_outbox = insert(tables.outbox)
+        self._insert_outbox = insert_outbox
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
@@ -139,9 +140,13 @@ class UnitOfWorkFactory:
         self.signal = signal or OutboxSignal(engine)
         self._session_factory = make_session_factory(engine)
         self._notify_with_sql = not is_sqlite(engine)
+        # Made once: a new statement per unit of work would compute its cache key on every publish.
+        self._insert_outbox = insert(tables.outbox)
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.service, self._session_factory, self.tables, self.signal, self._notify_with_sql)
+        return UnitOfWork(
+            self.service, self._session_factory, self.tables, self.signal, self._notify_with_sql, self._insert_outbox
+        )
 
 
 UnitOfWorkProvider = Callable[[], UnitOfWork]

@@ -36,9 +36,15 @@ def nul_places() -> list[str]:
     sources = [request.args] + ([request.form] if request.mimetype in _FORM_TYPES else [])
     for multi in sources:
         places += [key for key, value in multi.items(multi=True) if "\x00" in key or "\x00" in value]
-    if request.is_json:
+    if request.is_json and _may_hold_nul(request.get_data()):
         _collect(request.get_json(silent=True), "", places)
     return places
+
+
+def _may_hold_nul(body: bytes) -> bool:
+    # Parsed JSON holds a NUL only from the escape \u0000 (a raw NUL is not valid JSON), or from a
+    # UTF-16 or UTF-32 body, whose bytes hold NULs anyway: without either there is nothing to walk.
+    return b"\x00" in body or b"\\u0000" in body
 
 
 def _collect(value: Any, path: str, places: list[str]) -> None:
