@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, text, update
@@ -110,26 +110,22 @@ class FoldBuffer:
             self.texts_per_day[(slug, contribution.day)] += n
 
 
-def fold_rows(connection: Connection, rows: list[Any]) -> None:
-    """Fold complete submissions into the counters and mark them folded, in the caller's transaction."""
+def fold_rows(connection: Connection, rows: list[Any], now: datetime) -> None:
+    """Fold complete submissions, just marked folded at ``now``, into the counters, in the caller's transaction."""
     buffer = FoldBuffer()
     for row in rows:
         buffer.add(row)
     if not buffer.submission_ids:
         return
     if connection.dialect.name == "postgresql":
-        _write_postgresql(connection, buffer)
+        _write_postgresql(connection, buffer, now)
     else:
-        _write_portable(connection, buffer)
+        _write_portable(connection, buffer, now)
 
 
 _FOLD_SQL = text(
     """
 WITH
-f AS (
-    UPDATE submissions SET folded_at = :now
-    WHERE submission_id = ANY(CAST(:folded AS text[]))
-),
 q AS (
     INSERT INTO questions (text_id, submission_id, member_id, kind, text, signature, themes, role,
                            municipality_code, province_code, created_at)
@@ -184,13 +180,12 @@ def _stats_rows(buffer: FoldBuffer) -> list[dict[str, Any]]:
     ]
 
 
-def _write_postgresql(connection: Connection, buffer: FoldBuffer) -> None:
+def _write_postgresql(connection: Connection, buffer: FoldBuffer, now: datetime) -> None:
     """All counters in one statement: data-modifying CTEs, each table touched once."""
     connection.execute(
         _FOLD_SQL,
         {
-            "now": utcnow(),
-            "folded": buffer.submission_ids,
+            "now": now,
             "questions": json.dumps(buffer.questions),
             "question_themes": json.dumps([{"slug": s, "text_id": t} for s, t in sorted(buffer.question_themes)]),
             "member_themes": json.dumps([{"member_id": m, "slug": s} for m, s in sorted(buffer.member_themes)]),
@@ -207,12 +202,8 @@ def _insert(connection: Connection, model):
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(model)
 
 
-def _write_portable(connection: Connection, buffer: FoldBuffer) -> None:
+def _write_portable(connection: Connection, buffer: FoldBuffer, now: datetime) -> None:
     """The same as one statement per table (SQLite in embedded mode)."""
-    now = utcnow()
-    connection.execute(
-        update(PendingSubmission).where(PendingSubmission.submission_id.in_(buffer.submission_ids)).values(folded_at=now)
-    )
     if buffer.questions:
         connection.execute(
             _insert(connection, Question).on_conflict_do_nothing(),

@@ -3,11 +3,13 @@
 Handlers only stage what an event brings (no database round trip); just before the unit of
 work commits, the halves of all staged submissions are upserted together, and those that
 are now complete are folded into the counters (``folding.fold_rows``). A consumer batch of
-20 events thus costs four statements in all, whichever order the halves arrive in.
+20 events thus costs three statements in all, whichever order the halves arrive in: the
+erased-members check, the upsert (one per combination of halves the batch brings), the fold.
 
-The upsert is what decides completeness: ``ON CONFLICT DO UPDATE ... RETURNING`` gives the
-row as it is after the update, under its row lock, so when two workers store the two halves
-at the same time, the later one sees both and folds; a submission already folded is never
+The upsert is what decides completeness: ``ON CONFLICT DO UPDATE`` works on the row as it
+is, under its row lock, and sets ``folded_at`` when the other half is there, so when two
+workers store the two halves at the same time, the later one sees both and folds; its
+``RETURNING`` hands the fold the complete rows. A submission already folded is never
 changed again (erasure subtracts exactly what was folded). Halves of members erased here are
 dropped. Whoever reads the counters in the same transaction calls ``write_staged`` first.
 """
@@ -15,14 +17,16 @@ dropped. Whoever reads the counters in the same transaction calls ``write_staged
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Connection, case, event, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.agenda.folding import fold_rows
 from services.agenda.models import ErasedMember, PendingSubmission
+from shared.contracts.envelope import utcnow
 from shared.db.uow import UnitOfWork
 
 _KEY = "agenda_staged"
@@ -58,30 +62,42 @@ def _write(session: Session) -> None:
     session.info[_KEY] = Staged()
     session.flush()
     connection = session.connection()
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    now = utcnow()
     members = {m for halves in staged.halves.values() for m, _ in halves.values()}
     erased = set(connection.execute(select(ErasedMember.member_id).where(ErasedMember.member_id.in_(members))).scalars())
-    rows: dict[str, Any] = {}
+    # Per submission the halves this transaction brings, grouped by which ones (one statement per group).
+    submissions: dict[str, dict[str, Any]] = {}
     for half in HALVES:
-        items = [
-            {"submission_id": sid, "member_id": member_id, half: content}
-            for sid, (member_id, content) in staged.halves[half].items()
-            if member_id not in erased
-        ]
-        if not items:
-            continue
-        statement = insert(PendingSubmission)
-        statement = statement.on_conflict_do_update(
-            index_elements=["submission_id"],
-            set_={half: statement.excluded[half]},
-            where=PendingSubmission.folded_at.is_(None),
-        ).returning(
-            PendingSubmission.submission_id,
-            PendingSubmission.member_id,
-            PendingSubmission.confirmed,
-            PendingSubmission.classified,
-            PendingSubmission.folded_at,
-        )
-        for row in connection.execute(statement, items):
-            rows[row.submission_id] = row  # the later half's answer holds both
-    fold_rows(connection, [r for r in rows.values() if r.confirmed is not None and r.classified is not None and r.folded_at is None])
+        for sid, (member_id, content) in staged.halves[half].items():
+            if member_id not in erased:
+                submissions.setdefault(sid, {"submission_id": sid, "member_id": member_id})[half] = content
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for item in submissions.values():
+        halves = tuple(h for h in HALVES if h in item)
+        if halves == HALVES:  # both halves at once: complete when inserted
+            item["folded_at"] = now
+        groups.setdefault(halves, []).append(item)
+    folded = []
+    for halves, items in groups.items():
+        folded.extend(row for row in connection.execute(_upsert(connection, halves, now), items) if row.folded_at is not None)
+    fold_rows(connection, folded, now)
+
+
+def _upsert(connection: Connection, halves: tuple[str, ...], now: datetime):
+    """Store the given halves; a row that is complete afterwards gets folded_at (and is returned with it)."""
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    table = PendingSubmission.__table__
+    missing = [h for h in HALVES if h not in halves]
+    folding_now = literal(now, table.c.folded_at.type)
+    statement = insert(PendingSubmission)
+    statement = statement.on_conflict_do_update(
+        index_elements=["submission_id"],
+        set_={
+            **{h: statement.excluded[h] for h in halves},
+            "folded_at": case((table.c[missing[0]].is_not(None), folding_now)) if missing else folding_now,
+        },
+        where=table.c.folded_at.is_(None),  # a folded submission never changes again
+    )
+    return statement.returning(
+        table.c.submission_id, table.c.member_id, table.c.confirmed, table.c.classified, table.c.folded_at
+    )
