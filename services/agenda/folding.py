@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, text, update
@@ -54,7 +54,6 @@ class Contribution:
                 self.questions.update([*slugs, ALL_THEMES])
             elif text["kind"] == "urgent_issue" and slugs:
                 self.mentions.update([*slugs, ALL_THEMES])
-        self.themes = sorted((set(self.questions) | set(self.mentions)) - {ALL_THEMES})
         self.day = _day_of(row)
 
     def texts_per_theme(self) -> dict[str, int]:
@@ -66,15 +65,21 @@ def _day_of(row: Any) -> date:
     return date.fromisoformat(raw) if raw else (row.folded_at or utcnow()).date()
 
 
+CELL_DIMENSIONS = ("municipality", "province", "role")
+
+
 @dataclass
 class FoldBuffer:
-    """Everything a set of submissions adds to the counters, written in one go."""
+    """Everything a set of submissions adds to the counters, written in one go.
+
+    Per submission its member, the themes it counts towards (with ``_all``) and the member's
+    municipality, province and role: from these the writers derive the member_themes and
+    member_cells rows (on PostgreSQL in the statement itself, which is cheaper than here).
+    """
 
     submission_ids: list[str] = field(default_factory=list)
     questions: list[dict[str, Any]] = field(default_factory=list)
-    question_themes: set[tuple[str, str]] = field(default_factory=set)
-    member_themes: set[tuple[str, str]] = field(default_factory=set)
-    member_cells: set[tuple[str, str, str, str]] = field(default_factory=set)
+    members: list[dict[str, Any]] = field(default_factory=list)
     questions_per_theme: Counter[str] = field(default_factory=Counter)
     mentions_per_theme: Counter[str] = field(default_factory=Counter)
     texts_per_day: Counter[tuple[str, date]] = field(default_factory=Counter)
@@ -85,81 +90,92 @@ class FoldBuffer:
         contribution = Contribution(row)
         confirmed = row.confirmed
         texts = confirmed["texts"]
+        place = {"role": confirmed["role"], "municipality_code": confirmed["municipality_code"], "province_code": confirmed["province_code"]}
         for text_id, slugs in contribution.question_texts:
             text = texts.get(text_id, "")
             self.questions.append(
-                {
-                    "text_id": text_id,
-                    "submission_id": row.submission_id,
-                    "member_id": row.member_id,
-                    "text": text,
-                    "signature": signature(text),
-                    "themes": slugs,
-                    "role": confirmed["role"],
-                    "municipality_code": confirmed["municipality_code"],
-                    "province_code": confirmed["province_code"],
-                }
+                {"text_id": text_id, "submission_id": row.submission_id, "member_id": row.member_id, "text": text,
+                 "signature": signature(text), "themes": slugs, **place}
             )
-            self.question_themes.update((slug, text_id) for slug in slugs)
-        cells = {"municipality": confirmed["municipality_code"], "province": confirmed["province_code"], "role": confirmed["role"]}
-        for slug, n in contribution.texts_per_theme().items():
-            self.member_themes.add((row.member_id, slug))
-            self.member_cells.update((row.member_id, slug, d, v) for d, v in cells.items())
-            self.questions_per_theme[slug] += contribution.questions[slug]
-            self.mentions_per_theme[slug] += contribution.mentions[slug]
+        per_theme = contribution.texts_per_theme()
+        self.members.append(
+            {"member_id": row.member_id, "slugs": list(per_theme), "municipality": place["municipality_code"],
+             "province": place["province_code"], "role": place["role"]}
+        )
+        self.questions_per_theme.update(contribution.questions)
+        self.mentions_per_theme.update(contribution.mentions)
+        for slug, n in per_theme.items():
             self.texts_per_day[(slug, contribution.day)] += n
 
+    def question_themes(self) -> list[tuple[str, str]]:
+        return sorted({(slug, q["text_id"]) for q in self.questions for slug in q["themes"]})
 
-def fold_rows(connection: Connection, rows: list[Any]) -> None:
-    """Fold complete submissions into the counters and mark them folded, in the caller's transaction."""
+    def member_themes(self) -> list[tuple[str, str]]:
+        return sorted({(m["member_id"], slug) for m in self.members for slug in m["slugs"]})
+
+    def member_cells(self) -> list[tuple[str, str, str, str]]:
+        return sorted({(m["member_id"], slug, d, m[d]) for m in self.members for slug in m["slugs"] for d in CELL_DIMENSIONS})
+
+
+def fold_rows(connection: Connection, rows: list[Any], now: datetime) -> None:
+    """Fold complete submissions, just marked folded at ``now``, into the counters, in the caller's transaction."""
     buffer = FoldBuffer()
     for row in rows:
         buffer.add(row)
     if not buffer.submission_ids:
         return
     if connection.dialect.name == "postgresql":
-        _write_postgresql(connection, buffer)
+        _write_postgresql(connection, buffer, now)
     else:
-        _write_portable(connection, buffer)
+        _write_portable(connection, buffer, now)
 
 
+# Row order is fixed (ORDER BY, sorted parameters), so two workers folding at once take their
+# row locks in the same order.
 _FOLD_SQL = text(
     """
 WITH
-f AS (
-    UPDATE submissions SET folded_at = :now
-    WHERE submission_id = ANY(CAST(:folded AS text[]))
+x_questions AS (
+    SELECT * FROM jsonb_to_recordset(CAST(:questions AS jsonb)) AS x(text_id text, submission_id text, member_id text,
+        text text, signature text, themes jsonb, role text, municipality_code text, province_code text)
+),
+x_members AS (
+    SELECT x.member_id, s.slug, x.municipality, x.province, x.role
+    FROM jsonb_to_recordset(CAST(:members AS jsonb)) AS x(member_id text, slugs jsonb, municipality text, province text, role text),
+         jsonb_array_elements_text(x.slugs) AS s(slug)
 ),
 q AS (
     INSERT INTO questions (text_id, submission_id, member_id, kind, text, signature, themes, role,
                            municipality_code, province_code, created_at)
-    SELECT x.text_id, x.submission_id, x.member_id, 'learning_question', x.text, x.signature, x.themes, x.role,
-           x.municipality_code, x.province_code, :now
-    FROM jsonb_to_recordset(CAST(:questions AS jsonb)) AS x(text_id text, submission_id text, member_id text,
-         text text, signature text, themes json, role text, municipality_code text, province_code text)
+    SELECT text_id, submission_id, member_id, 'learning_question', text, signature, CAST(themes AS json), role,
+           municipality_code, province_code, :now
+    FROM x_questions
     ON CONFLICT DO NOTHING
 ),
 qt AS (
     INSERT INTO question_themes (slug, text_id)
-    SELECT x.slug, x.text_id FROM jsonb_to_recordset(CAST(:question_themes AS jsonb)) AS x(slug text, text_id text)
+    SELECT DISTINCT s.slug, x.text_id FROM x_questions x, jsonb_array_elements_text(x.themes) AS s(slug)
+    ORDER BY 1, 2
     ON CONFLICT DO NOTHING
 ),
 mt AS (
     INSERT INTO member_themes (member_id, slug)
-    SELECT x.member_id, x.slug FROM jsonb_to_recordset(CAST(:member_themes AS jsonb)) AS x(member_id text, slug text)
+    SELECT DISTINCT member_id, slug FROM x_members ORDER BY 1, 2
     ON CONFLICT DO NOTHING
     RETURNING slug
 ),
 mc AS (
     INSERT INTO member_cells (member_id, slug, dimension, value)
-    SELECT x.member_id, x.slug, x.dimension, x.value
-    FROM jsonb_to_recordset(CAST(:member_cells AS jsonb)) AS x(member_id text, slug text, dimension text, value text)
+    SELECT DISTINCT m.member_id, m.slug, c.dimension, c.value
+    FROM x_members m,
+         LATERAL (VALUES ('municipality', m.municipality), ('province', m.province), ('role', m.role)) AS c(dimension, value)
+    ORDER BY 1, 2, 3, 4
     ON CONFLICT DO NOTHING
     RETURNING slug, dimension, value
 ),
 tc AS (
     INSERT INTO theme_cells (slug, dimension, value, members)
-    SELECT slug, dimension, value, count(*) FROM mc GROUP BY slug, dimension, value
+    SELECT slug, dimension, value, count(*) FROM mc GROUP BY slug, dimension, value ORDER BY 1, 2, 3
     ON CONFLICT (slug, dimension, value) DO UPDATE SET members = theme_cells.members + EXCLUDED.members
 ),
 ts AS (
@@ -178,25 +194,20 @@ ON CONFLICT (slug, day) DO UPDATE SET texts = theme_days.texts + EXCLUDED.texts
 
 
 def _stats_rows(buffer: FoldBuffer) -> list[dict[str, Any]]:
-    slugs = set(buffer.questions_per_theme) | set(buffer.mentions_per_theme) | {s for _, s in buffer.member_themes}
+    slugs = set(buffer.questions_per_theme) | set(buffer.mentions_per_theme) | {s for m in buffer.members for s in m["slugs"]}
     return [
         {"slug": s, "questions": buffer.questions_per_theme[s], "mentions": buffer.mentions_per_theme[s]} for s in sorted(slugs)
     ]
 
 
-def _write_postgresql(connection: Connection, buffer: FoldBuffer) -> None:
+def _write_postgresql(connection: Connection, buffer: FoldBuffer, now: datetime) -> None:
     """All counters in one statement: data-modifying CTEs, each table touched once."""
     connection.execute(
         _FOLD_SQL,
         {
-            "now": utcnow(),
-            "folded": buffer.submission_ids,
+            "now": now,
             "questions": json.dumps(buffer.questions),
-            "question_themes": json.dumps([{"slug": s, "text_id": t} for s, t in sorted(buffer.question_themes)]),
-            "member_themes": json.dumps([{"member_id": m, "slug": s} for m, s in sorted(buffer.member_themes)]),
-            "member_cells": json.dumps(
-                [{"member_id": m, "slug": s, "dimension": d, "value": v} for m, s, d, v in sorted(buffer.member_cells)]
-            ),
+            "members": json.dumps(buffer.members),
             "stats": json.dumps(_stats_rows(buffer)),
             "days": json.dumps([{"slug": s, "day": d.isoformat(), "texts": n} for (s, d), n in sorted(buffer.texts_per_day.items())]),
         },
@@ -207,24 +218,21 @@ def _insert(connection: Connection, model):
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(model)
 
 
-def _write_portable(connection: Connection, buffer: FoldBuffer) -> None:
+def _write_portable(connection: Connection, buffer: FoldBuffer, now: datetime) -> None:
     """The same as one statement per table (SQLite in embedded mode)."""
-    now = utcnow()
-    connection.execute(
-        update(PendingSubmission).where(PendingSubmission.submission_id.in_(buffer.submission_ids)).values(folded_at=now)
-    )
     if buffer.questions:
         connection.execute(
             _insert(connection, Question).on_conflict_do_nothing(),
             [{**q, "kind": "learning_question", "created_at": now} for q in buffer.questions],
         )
-    if buffer.question_themes:
+    question_themes = buffer.question_themes()
+    if question_themes:
         connection.execute(
             _insert(connection, QuestionTheme).on_conflict_do_nothing(),
-            [{"slug": s, "text_id": t} for s, t in sorted(buffer.question_themes)],
+            [{"slug": s, "text_id": t} for s, t in question_themes],
         )
     new_member_themes: Counter[str] = Counter()
-    for member_id, slug in sorted(buffer.member_themes):
+    for member_id, slug in buffer.member_themes():
         inserted = connection.execute(
             _insert(connection, MemberThemeSeen).on_conflict_do_nothing().returning(MemberThemeSeen.slug),
             {"member_id": member_id, "slug": slug},
@@ -232,7 +240,7 @@ def _write_portable(connection: Connection, buffer: FoldBuffer) -> None:
         if inserted:
             new_member_themes[slug] += 1
     new_cells: Counter[tuple[str, str, str]] = Counter()
-    for member_id, slug, dimension, value in sorted(buffer.member_cells):
+    for member_id, slug, dimension, value in buffer.member_cells():
         inserted = connection.execute(
             _insert(connection, MemberCell).on_conflict_do_nothing().returning(MemberCell.slug),
             {"member_id": member_id, "slug": slug, "dimension": dimension, "value": value},

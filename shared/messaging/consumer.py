@@ -13,10 +13,10 @@ event in the inbox table and run the handler; acknowledge only after that commit
 Handlers run on a helper thread while this thread keeps the AMQP connection serviced, so
 a slow handler never starves heartbeats. Messages that arrive meanwhile wait their turn.
 
-When several messages are waiting, they are applied in one transaction (one commit, one
-fsync, instead of one per message) and acknowledged together after it. If any of them
-fails, that transaction is rolled back and each is applied on its own, so one bad message
-never holds back or takes down the others.
+When several messages are waiting, they are applied in one transaction (their inbox rows
+in one statement, one commit, one fsync, instead of one of each per message) and
+acknowledged together after it. If any of them fails, that transaction is rolled back and
+each is applied on its own, so one bad message never holds back or takes down the others.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from kombu.mixins import ConsumerMixin
 from shared.contracts.envelope import Event, EnvelopeError, isoformat, utcnow
 from shared.contracts.registry import ContractError, validate_incoming
 from shared.db.availability import database_unavailable
-from shared.db.inbox import first_delivery
+from shared.db.inbox import first_deliveries, first_delivery
 from shared.db.uow import UnitOfWork
 from shared.failpoints import failpoint
 from shared.logs import correlation
@@ -249,9 +249,10 @@ class InboxConsumer(ConsumerMixin):
         outcomes = []
         with self.uow_factory() as uow:
             with uow.holding_commits():
-                for event, handler in items:
+                firsts = first_deliveries(uow, self.consumer_name, [event for event, _ in items])
+                for (event, handler), first in zip(items, firsts, strict=True):
                     with correlation(event.correlationid or event.id):
-                        if first_delivery(uow, self.consumer_name, event):
+                        if first:
                             handler(uow, event)
                             outcomes.append(Outcome("applied"))
                         else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from kombu import Connection, Consumer
 
 from shared.contracts.envelope import Event
+from shared.db.inbox import first_deliveries, first_delivery
 from shared.messaging.connection import make_connection
 from shared.messaging.consumer import REASON_HEADER, RETRIES_HEADER, PermanentError
 from shared.messaging.topology import Topology
@@ -173,3 +175,19 @@ def test_waiting_messages_are_applied_in_batches_and_a_bad_one_is_singled_out(bl
     assert effect_count(factory) == 59 and effect_count(factory, refused) == 0
     [dead] = dead_letters(amqp_url)
     assert dead.properties["message_id"] == refused
+
+
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+def test_a_batch_claims_its_events_in_one_go_and_finds_duplicates_before_and_within_it(database, blank_database, tmp_path):
+    factory = kit_factory("matching", blank_database if database == "postgresql" else f"sqlite:///{tmp_path / 'kit.db'}")
+    earlier, new, again = erased_event("m-1"), erased_event("m-2"), erased_event("m-3")
+    with factory() as uow:
+        assert first_delivery(uow, "matching", earlier)
+        uow.commit()
+    with factory() as uow:
+        assert first_deliveries(uow, "matching", [new, earlier, again, new, again]) == [True, False, True, False, False]
+        uow.commit()
+    with factory() as uow:
+        assert first_deliveries(uow, "matching", [earlier, new, again]) == [False, False, False]
+        assert first_deliveries(uow, "notifications", [new]) == [True]  # each consumer has its own inbox rows
+        assert first_deliveries(uow, "matching", []) == []

@@ -12,6 +12,7 @@ from services.agenda.settings import AgendaSettings
 from shared.contracts.envelope import Event, isoformat, utcnow
 from shared.contracts.registry import validate_incoming
 from shared.contracts.samples import sample
+from shared.db.inbox import first_deliveries
 
 # (municipality, province) pairs from shared/data/gemeenten.csv
 AMSTERDAM = ("GM0363", "PV27")
@@ -80,9 +81,23 @@ def erased(member_id: str) -> Event:
 def apply(uow_factory, *events: Event, settings: AgendaSettings | None = None) -> None:
     for event in events:
         with uow_factory() as uow:
-            if event.type == "intake.submission.confirmed.v1":
-                handlers.on_submission_confirmed(uow, event)
-            elif event.type == "matching.submission.classified.v1":
-                handlers.on_submission_classified(uow, event)
-            else:
-                erase_member(uow, event, settings)
+            _handle(uow, event, settings)
+
+
+def apply_as_batch(uow_factory, *events: Event, settings: AgendaSettings | None = None) -> None:
+    """The events as one batch of the kit's consumer: inbox rows and handlers in one transaction."""
+    with uow_factory() as uow:
+        with uow.holding_commits():
+            for event, first in zip(events, first_deliveries(uow, "agenda", events), strict=True):
+                if first:
+                    _handle(uow, event, settings)
+        uow.commit()
+
+
+def _handle(uow, event: Event, settings: AgendaSettings | None) -> None:
+    if event.type == "intake.submission.confirmed.v1":
+        handlers.on_submission_confirmed(uow, event)
+    elif event.type == "matching.submission.classified.v1":
+        handlers.on_submission_classified(uow, event)
+    else:
+        erase_member(uow, event, settings)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.agenda.models import ALL_THEMES, MemberCell, MemberThemeSeen, ThemeCell, ThemeDay, ThemeStat
 from services.agenda.ranking import live_snapshot
-from tests.integration.agenda.feeding import ALMERE, AMSTERDAM, GRONINGEN, ROTTERDAM, UTRECHT, erased, submission
+from tests.integration.agenda.feeding import ALMERE, AMSTERDAM, GRONINGEN, ROTTERDAM, UTRECHT, apply_as_batch, erased, submission
 
 
 def counters(agenda) -> dict:
@@ -98,6 +98,33 @@ def test_erasure_subtracts_exactly_what_the_member_added(make_agenda):
     late = submission(member_id="b", questions=[("Nog een vraag", ["wonen"])])
     Feeder(with_b)(*late)
     assert counters(with_b) == counters(without_b)
+
+
+def consumer_batches() -> list[list]:
+    """Two consumer batches: halves together and apart in either order, redeliveries within and
+    across batches, an erasure followed by a late submission of the erased member."""
+    a = submission(member_id="a", questions=[("Hoe houd je het plein schoon?", ["openbare-ruimte", "overlast"])], urgent=["overlast"], place=UTRECHT)
+    b = submission(member_id="b", questions=[("Wat doe je tegen hangjongeren?", ["jeugd-jongeren"])], urgent=["overlast"], place=AMSTERDAM, role="bewoner")
+    c = submission(member_id="a", questions=[("Wie helpt met de buurttuin?", ["groen-natuur"])], place=GRONINGEN, days_ago=60)
+    d = submission(member_id="d", questions=[("Hoe organiseer je een buurtfeest?", ["sociale-samenhang"])], place=ROTTERDAM)
+    late = submission(member_id="d", questions=[("Nog een vraag", ["wonen"])])
+    return [
+        [*a, b[1], c[0], *d, a[1]],
+        [b[0], c[1], erased("d"), *late, c[1]],
+        [c[1], a[0]],
+    ]
+
+
+def test_a_consumer_batch_folds_what_one_event_per_transaction_folds(make_agenda):
+    from tests.integration.agenda.conftest import Feeder
+
+    batches = consumer_batches()
+    batched, one_by_one = make_agenda(), make_agenda()
+    for batch in batches:
+        apply_as_batch(batched.uow, *batch, settings=Feeder(batched).settings)
+    Feeder(one_by_one)(*{e.id: e for batch in batches for e in batch}.values())  # each event once, in order of first delivery
+    assert counters(batched) == counters(one_by_one)
+    assert {s[0]: s[1:] for s in counters(batched)["stats"]}[ALL_THEMES] == (2, 3, 2)
 
 
 def test_trend_compares_the_last_days_with_before(agenda, feed):
