@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import tempfile
 import threading
 import uuid
 from pathlib import Path
@@ -38,7 +40,7 @@ class Management:
 
 
 @pytest.fixture
-def partner_user(rabbit, vhost, tmp_path):
+def partner_user(rabbit, vhost):
     """The user of partner.json, renamed for this test and placed in this test's vhost.
 
     Loaded the way the README tells operators: import the definitions, then set a password.
@@ -51,9 +53,14 @@ def partner_user(rabbit, vhost, tmp_path):
         for item in definitions.get(section, []):
             item["vhost"] = vhost_name
     if rabbit.management_url is None:  # no management plugin: the command-line tool does the same
-        path = tmp_path / "partner.json"
-        path.write_text(json.dumps(definitions))
-        rabbit._ctl("import_definitions", str(path))
+        # Debian's rabbitmqctl, called by root, runs as the rabbitmq user, which cannot read
+        # pytest's private tmp_path: the file goes in a folder everyone may read.
+        with tempfile.TemporaryDirectory(prefix="buurt-partner-") as folder:
+            os.chmod(folder, 0o755)
+            path = Path(folder) / "partner.json"
+            path.write_text(json.dumps(definitions))
+            path.chmod(0o644)
+            rabbit._ctl("import_definitions", str(path))
         rabbit._ctl("change_password", name, password)
         yield name, password
         rabbit._ctl("delete_user", name)
