@@ -86,3 +86,39 @@ def test_override_input_errors_are_problems_and_change_nothing(harness):
     missing = harness.client.put(f"/api/v1/curator/members/{new_id()}/themes/overlast", json={"action": "add"}, headers=AUTH)
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
     assert harness.client.get(base, headers=AUTH).get_json() == before
+
+
+def test_two_submissions_of_a_member_in_one_batch_count_like_one_after_the_other(make_harness):
+    """The consumer applies waiting events in one transaction: the second submission of a member
+    must see what the first one stored."""
+    from dataclasses import replace
+
+    from shared.contracts.envelope import Event
+    from shared.contracts.registry import validate_incoming
+    from shared.db.inbox import first_delivery
+
+    one_by_one, batched = make_harness(), make_harness()
+    member = new_id()
+    submissions = [
+        confirmed(member, urgent=TRAFFIC, questions=(YOUTH,), expertise=ENERGY),
+        confirmed(member, urgent=TRAFFIC, questions=("Hoe maak je de buurt groener met geveltuinen en bomen?",)),
+    ]
+    for data in submissions:
+        one_by_one.deliver("intake.submission.confirmed.v1", data)
+    handler = batched.handlers["intake.submission.confirmed.v1"]
+    with batched.uow() as uow:
+        with uow.holding_commits():
+            for data in submissions:
+                event = Event(type="intake.submission.confirmed.v1", source="/intake", subject=data["submission_id"], data=data)
+                event = replace(event, data=validate_incoming(event.type, event.data))
+                assert first_delivery(uow, "matching", event)
+                handler(uow, event)
+        uow.commit()
+
+    def view(harness):
+        return harness.client.get(f"/api/v1/curator/members/{member}/themes", headers=AUTH).get_json()
+
+    assert view(batched) == view(one_by_one)
+    assert [e["member_themes"] for e in batched.outbox("matching.submission.classified.v1")] == [
+        e["member_themes"] for e in one_by_one.outbox("matching.submission.classified.v1")
+    ]
