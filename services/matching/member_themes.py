@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
 
 from services.matching.models import MemberText, MemberTheme, ThemeAssignment, ThemeOverride
 from shared.db.uow import UnitOfWork
@@ -51,10 +51,14 @@ def recompute(uow: UnitOfWork, member_id: str, min_weight: float) -> list[str]:
             rows[slug] = (weights.get(slug, 0.0), "curator")
         else:
             rows.pop(slug, None)
-    uow.session.execute(delete(MemberTheme).where(MemberTheme.member_id == member_id))
-    uow.session.add_all(
-        MemberTheme(member_id=member_id, slug=slug, weight=round(w, 4), source=source)
-        for slug, (w, source) in sorted(rows.items())
-    )
-    uow.session.flush()
+    connection = uow.session.connection()
+    connection.execute(delete(MemberTheme).where(MemberTheme.member_id == member_id))
+    if rows:
+        connection.execute(
+            insert(MemberTheme),
+            [
+                {"member_id": member_id, "slug": slug, "weight": round(w, 4), "source": source}
+                for slug, (w, source) in sorted(rows.items())
+            ],
+        )
     return sorted(rows)

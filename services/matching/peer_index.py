@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from services.matching.models import PeerExposure, PeerIndexChange, PeerOffer
 from services.matching.similarity import cosine
@@ -42,7 +42,7 @@ class Offer:
 def record_changes(uow: UnitOfWork, text_ids: Iterable[str | None]) -> None:
     """Tell every process's index that these offers changed (None: reload everything)."""
     now = utcnow()
-    uow.session.add_all(PeerIndexChange(text_id=t, changed_at=now) for t in text_ids)
+    uow.session.connection().execute(insert(PeerIndexChange), [{"text_id": t, "changed_at": now} for t in text_ids])
 
 
 class PeerIndex:
@@ -225,6 +225,7 @@ def purge(uow: UnitOfWork, today_month: str) -> None:
 
 def exposure(uow: UnitOfWork, month: str) -> dict[str, int]:
     """How often each member was suggested this month (members never suggested are absent)."""
-    return dict(
-        uow.session.execute(select(PeerExposure.member_id, PeerExposure.count).where(PeerExposure.month == month)).all()
-    )
+    # On the connection, not through the session: thousands of rows by the end of a month, and
+    # the ORM's result handling would cost more than the query.
+    query = select(PeerExposure.member_id, PeerExposure.count).where(PeerExposure.month == month)
+    return dict(uow.session.connection().execute(query).all())
