@@ -10,6 +10,7 @@ A change without text id (an erasure) makes every process reload the whole index
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -223,9 +224,16 @@ def purge(uow: UnitOfWork, today_month: str) -> None:
     uow.commit()
 
 
-def exposure(uow: UnitOfWork, month: str) -> dict[str, int]:
-    """How often each member was suggested this month (members never suggested are absent)."""
-    # On the connection, not through the session: thousands of rows by the end of a month, and
-    # the ORM's result handling would cost more than the query.
-    query = select(PeerExposure.member_id, PeerExposure.count).where(PeerExposure.month == month)
-    return dict(uow.session.connection().execute(query).all())
+def exposure(uow: UnitOfWork, month: str) -> dict[int, list[str]]:
+    """The members suggested this month, by how often (members never suggested are absent)."""
+    connection = uow.session.connection()
+    this_month = PeerExposure.month == month
+    if connection.dialect.name == "postgresql":
+        # By the end of a month thousands of members have a count, and a row each would cost more
+        # to fetch than the query takes: one row per count instead, with its members as an array.
+        query = select(PeerExposure.count, func.array_agg(PeerExposure.member_id)).where(this_month)
+        return dict(connection.execute(query.group_by(PeerExposure.count)).all())
+    by_count: dict[int, list[str]] = defaultdict(list)
+    for member_id, count in connection.execute(select(PeerExposure.member_id, PeerExposure.count).where(this_month)):
+        by_count[count].append(member_id)
+    return dict(by_count)

@@ -166,12 +166,10 @@ def suggest(
         return []
     index.sync(uow)
     month = month_of(now)
-    members = index.codes["member"]
-    seen = np.zeros(len(members) + 1)  # by member code
-    for member_id, count in exposure(uow, month).items():
-        code = members.get(member_id)
-        if code is not None:
-            seen[code] = count
+    codes = index.codes["member"]
+    seen = np.zeros(len(codes) + 1)  # by member code
+    for count, members in exposure(uow, month).items():
+        seen[[code for code in map(codes.get, members) if code is not None]] = count
     # never the same peer twice for one asker, across questions and submissions
     taken = set(
         uow.session.scalars(
