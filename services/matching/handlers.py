@@ -31,9 +31,9 @@ def texts_of(data: dict) -> list[tuple[str, str, str, list[str]]]:
     return texts
 
 
-def store_profile(uow: UnitOfWork, data: dict, now: datetime) -> Profile:
-    """Insert or update the member's profile in one statement; returns it as stored (not attached
-    to the session: nothing else in the handler changes it)."""
+def store_profile(uow: UnitOfWork, data: dict, now: datetime) -> tuple[Profile, bool]:
+    """Store the member's profile as this submission gives it; True if matching sees the member
+    for the first time. The profile returned is not attached to the session (it is only read)."""
     values = {
         "member_id": data["member_id"],
         "role": data["role"],
@@ -43,12 +43,15 @@ def store_profile(uow: UnitOfWork, data: dict, now: datetime) -> Profile:
         "updated_at": now,
     }
     connection = uow.session.connection()
-    upsert = insert_into(connection, Profile)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[Profile.member_id], set_={name: upsert.excluded[name] for name in values if name != "member_id"}
-    )
-    connection.execute(upsert, values)
-    return Profile(**values)
+    inserted = connection.execute(
+        insert_into(connection, Profile)
+        .on_conflict_do_nothing(index_elements=[Profile.member_id])
+        .returning(Profile.member_id),
+        values,
+    ).first()
+    if inserted is None:
+        connection.execute(update(Profile).where(Profile.member_id == values["member_id"]).values(values))
+    return Profile(**values), inserted is not None
 
 
 def store_texts(uow: UnitOfWork, texts: list[dict], assignments: list[dict]) -> None:
@@ -80,11 +83,12 @@ def on_submission_confirmed(
 ) -> None:
     data = event.data
     now = utcnow()
-    profile = store_profile(uow, data, now)
+    profile, first = store_profile(uow, data, now)
     model = models.get(uow)
     texts = texts_of(data)
     results = model.classify_batch([t[2] for t in texts], review_threshold=settings.review_threshold)
     rows, assignments, classified, questions = [], [], [], []
+    evidence, expertise = [], {}  # what a first submission's circles and offers are made of
     for (text_id, kind, text, stated), result in zip(texts, results):
         terms = term_vector(model, text)
         scores = {t: round(s, 4) for t, s in result.scores.items()}
@@ -115,11 +119,21 @@ def on_submission_confirmed(
                 "needs_review": result.needs_review,
             }
         )
+        trusted = () if result.needs_review else result.themes  # a text waiting for review counts for nothing yet
+        evidence += [(kind, s, scores[s]) for s in trusted]
+        if kind == "expertise":
+            expertise[text_id] = (set(stated) | set(trusted), terms)
         if kind == "learning_question" and not result.needs_review:  # only trusted themes lead to introductions
             questions.append(peers.Question(text_id, text, tuple(result.themes), terms))
     store_texts(uow, rows, assignments)
-    themes = member_themes.recompute(uow, data["member_id"], settings.member_theme_min_weight)
-    peers.refresh_offers(uow, profile)
+    if first:
+        # Nothing else about the member is stored yet (texts, overrides, offers and suggestions
+        # come and go with the profile): circles and offers follow from this submission alone.
+        themes = member_themes.first(uow, data["member_id"], evidence, settings.member_theme_min_weight)
+        peers.first_offers(uow, profile, expertise)
+    else:
+        themes = member_themes.recompute(uow, data["member_id"], settings.member_theme_min_weight)
+        peers.refresh_offers(uow, profile)
     uow.publish(
         "matching.submission.classified.v1",
         subject=data["submission_id"],
@@ -142,6 +156,7 @@ def on_submission_confirmed(
         now=now,
         per_question=settings.peers_per_question,
         monthly_limit=settings.peer_monthly_limit,
+        new_asker=first,
     )
     if suggestions:
         uow.publish_many(

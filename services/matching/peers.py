@@ -159,8 +159,10 @@ def suggest(
     now: datetime,
     per_question: int,
     monthly_limit: int,
+    new_asker: bool = False,
 ) -> list[dict]:
-    """Store up to `per_question` suggestions per question; returns their event payloads."""
+    """Store up to `per_question` suggestions per question; returns their event payloads.
+    `new_asker`: the asker was seen for the first time, so nobody was suggested to them yet."""
     questions = [q for q in questions if q.themes]
     if not asker.peer_introductions or not questions or per_question <= 0:
         return []
@@ -171,11 +173,13 @@ def suggest(
     for count, members in exposure(uow, month).items():
         seen[[code for code in map(codes.get, members) if code is not None]] = count
     # never the same peer twice for one asker, across questions and submissions
-    taken = set(
-        uow.session.scalars(
-            select(PeerSuggestion.offering_member_id).where(PeerSuggestion.asking_member_id == asker.member_id)
+    taken: set[str] = set()
+    if not new_asker:
+        taken.update(
+            uow.session.scalars(
+                select(PeerSuggestion.offering_member_id).where(PeerSuggestion.asking_member_id == asker.member_id)
+            )
         )
-    )
     chosen: list[tuple[Question, Ranked]] = []
     for question in questions:
         for ranked in rank(question, asker, index, seen, monthly_limit, per_question, taken):
@@ -247,26 +251,38 @@ def refresh_offers(uow: UnitOfWork, profile: Profile) -> None:
             delete(PeerOffer).where(PeerOffer.member_id == profile.member_id).returning(PeerOffer.text_id)
         ).scalars()
     )
-    after = _add_offers(uow, profile) if profile.peer_introductions else set()
+    after = _add_offers(uow, profile, _expertise(uow, profile.member_id)) if profile.peer_introductions else set()
     if before or after:
         record_changes(uow, sorted(before | after))
 
 
-def _add_offers(uow: UnitOfWork, profile: Profile) -> set[str]:
-    # Each expertise text with the themes of its assignments, if its classification is trusted.
+def first_offers(uow: UnitOfWork, profile: Profile, expertise: dict[str, tuple[set[str], dict]]) -> None:
+    """The entries of a member seen for the first time: the expertise of their first submission
+    (text id: themes, terms), with nothing before it to read back or replace."""
+    added = _add_offers(uow, profile, expertise) if profile.peer_introductions else set()
+    if added:
+        record_changes(uow, sorted(added))
+
+
+def _expertise(uow: UnitOfWork, member_id: str) -> dict[str, tuple[set[str], dict]]:
+    """The member's expertise texts (text id: themes, terms); the themes are those the member
+    ticked plus those of the classification, if it is trusted."""
     trusted = or_(MemberText.needs_review.is_(False), MemberText.reviewed_at.is_not(None))
     rows = uow.session.execute(
         select(MemberText.text_id, MemberText.stated_themes, MemberText.terms, ThemeAssignment.slug)
         .outerjoin(ThemeAssignment, and_(ThemeAssignment.text_id == MemberText.text_id, trusted))
-        .where(MemberText.member_id == profile.member_id, MemberText.kind == "expertise")
+        .where(MemberText.member_id == member_id, MemberText.kind == "expertise")
     ).all()
-    themes: dict[str, set[str]] = {}
-    terms: dict[str, dict] = {}
-    for text_id, stated, text_terms, slug in rows:
-        if text_id not in themes:
-            themes[text_id], terms[text_id] = set(stated or ()), text_terms or {}
+    expertise: dict[str, tuple[set[str], dict]] = {}
+    for text_id, stated, terms, slug in rows:
+        if text_id not in expertise:
+            expertise[text_id] = (set(stated or ()), terms or {})
         if slug is not None:
-            themes[text_id].add(slug)
+            expertise[text_id][0].add(slug)
+    return expertise
+
+
+def _add_offers(uow: UnitOfWork, profile: Profile, expertise: dict[str, tuple[set[str], dict]]) -> set[str]:
     offers = [
         {
             "text_id": text_id,
@@ -274,11 +290,11 @@ def _add_offers(uow: UnitOfWork, profile: Profile) -> set[str]:
             "role": profile.role,
             "municipality_code": profile.municipality_code,
             "province_code": profile.province_code,
-            "themes": sorted(found),
-            "terms": terms[text_id],
+            "themes": sorted(themes),
+            "terms": terms,
         }
-        for text_id, found in themes.items()
-        if found
+        for text_id, (themes, terms) in expertise.items()
+        if themes
     ]
     if offers:
         uow.session.connection().execute(insert(PeerOffer), offers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.matching.models import MemberText, ModelVersion, ThemeAssignment
+from services.matching.models import MemberText, MemberTheme, ModelVersion, PeerOffer, ThemeAssignment
 from shared import reference
 from tests.integration.matching.support import AUTH, confirmed, new_id
 
@@ -105,8 +105,6 @@ def test_the_worker_follows_a_newly_activated_version(harness):
 def test_a_submission_delivered_again_under_a_new_event_id_replaces_its_texts(harness):
     """Intake confirms a submission once; should the event still come twice (a new event id, so the
     inbox lets it through), matching ends as after the first: the texts replaced, nothing doubled."""
-    from services.matching.models import MemberTheme, PeerOffer
-
     member = new_id()
     data = confirmed(
         member,
