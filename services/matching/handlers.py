@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import delete, insert, update
 
@@ -11,7 +12,7 @@ from services.matching.models import MemberText, Profile, ThemeAssignment
 from services.matching.peer_index import PeerIndex
 from services.matching.settings import MatchingSettings
 from services.matching.similarity import term_vector
-from services.matching.upserts import insert_into
+from services.matching.upserts import insert_for
 from services.matching.versions import ModelProvider
 from shared.contracts.envelope import Event, isoformat, utcnow
 from shared.db.erasure_report import report_erasure_completed
@@ -43,12 +44,7 @@ def store_profile(uow: UnitOfWork, data: dict, now: datetime) -> tuple[Profile, 
         "updated_at": now,
     }
     connection = uow.session.connection()
-    inserted = connection.execute(
-        insert_into(connection, Profile)
-        .on_conflict_do_nothing(index_elements=[Profile.member_id])
-        .returning(Profile.member_id),
-        values,
-    ).first()
+    inserted = connection.execute(_insert_new_profile(connection.dialect.name), values).first()
     if inserted is None:
         connection.execute(update(Profile).where(Profile.member_id == values["member_id"]).values(values))
     return Profile(**values), inserted is not None
@@ -61,14 +57,7 @@ def store_texts(uow: UnitOfWork, texts: list[dict], assignments: list[dict]) -> 
     id finds them, and then they are replaced (their assignments with them).
     """
     connection = uow.session.connection()
-    new = set(
-        connection.execute(
-            insert_into(connection, MemberText)
-            .on_conflict_do_nothing(index_elements=[MemberText.text_id])
-            .returning(MemberText.text_id),
-            texts,
-        ).scalars()
-    )
+    new = set(connection.execute(_insert_new_texts(connection.dialect.name), texts).scalars())
     known = [t for t in texts if t["text_id"] not in new]
     for text in known:
         connection.execute(update(MemberText).where(MemberText.text_id == text["text_id"]).values(text))
@@ -76,6 +65,22 @@ def store_texts(uow: UnitOfWork, texts: list[dict], assignments: list[dict]) -> 
         connection.execute(delete(ThemeAssignment).where(ThemeAssignment.text_id.in_([t["text_id"] for t in known])))
     if assignments:
         connection.execute(insert(ThemeAssignment), assignments)
+
+
+@cache
+def _insert_new_profile(dialect: str):
+    return (
+        insert_for(dialect, Profile).on_conflict_do_nothing(index_elements=[Profile.member_id]).returning(Profile.member_id)
+    )
+
+
+@cache
+def _insert_new_texts(dialect: str):
+    return (
+        insert_for(dialect, MemberText)
+        .on_conflict_do_nothing(index_elements=[MemberText.text_id])
+        .returning(MemberText.text_id)
+    )
 
 
 def on_submission_confirmed(

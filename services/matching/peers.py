@@ -12,9 +12,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import numpy as np
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select
 
 from services.matching.models import (
     MemberText,
@@ -26,7 +27,7 @@ from services.matching.models import (
 )
 from services.matching.peer_index import ROLE_CODES, Offer, PeerIndex, exposure, record_changes
 from services.matching.similarity import shared_terms
-from services.matching.upserts import insert_into
+from services.matching.upserts import insert_for
 from shared import reference
 from shared.contracts.envelope import isoformat
 from shared.db.uow import UnitOfWork
@@ -37,6 +38,9 @@ PROFESSIONAL_ROLES = frozenset({"wijkprofessional", "beleidsmaker", "bestuurder"
 
 # How much each signal counts; they sum to 1, so a score is in [0, 1].
 WEIGHTS = {"overlap": 0.4, "similarity": 0.25, "proximity": 0.15, "roles": 0.1, "fairness": 0.1}
+
+# Built once: building a statement costs more than running it.
+_TEXTS = select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_(bindparam("text_ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -187,11 +191,7 @@ def suggest(
             taken.add(ranked.offer.member_id)
     if not chosen:
         return []
-    texts = dict(
-        uow.session.execute(
-            select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_([r.offer.text_id for _, r in chosen]))
-        ).all()
-    )
+    texts = dict(uow.session.connection().execute(_TEXTS, {"text_ids": [r.offer.text_id for _, r in chosen]}).all())
     # an offer erased by another process since this one's index caught up is left out
     chosen = [(q, r) for q, r in chosen if r.offer.text_id in texts]
     if not chosen:
@@ -233,13 +233,18 @@ def suggest(
 
 def count_exposure(connection: Connection, month: str, suggested: Counter[str]) -> None:
     """Add this month's suggestions to each member's count, in one statement (an upsert)."""
-    upsert = insert_into(connection, PeerExposure)
     connection.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[PeerExposure.member_id, PeerExposure.month],
-            set_={"count": PeerExposure.count + upsert.excluded["count"]},
-        ),
+        _add_to_count(connection.dialect.name),
         [{"member_id": member, "month": month, "count": count} for member, count in sorted(suggested.items())],
+    )
+
+
+@cache
+def _add_to_count(dialect: str):
+    upsert = insert_for(dialect, PeerExposure)
+    return upsert.on_conflict_do_update(
+        index_elements=[PeerExposure.member_id, PeerExposure.month],
+        set_={"count": PeerExposure.count + upsert.excluded["count"]},
     )
 
 
