@@ -8,8 +8,9 @@ A curator's "add" or "remove" wins and stays, whatever later submissions say.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Connection, delete, insert, or_, select
 
 from services.matching.models import MemberText, MemberTheme, ThemeAssignment, ThemeOverride
 from shared.db.uow import UnitOfWork
@@ -18,19 +19,25 @@ KIND_WEIGHT = {"urgent_issue": 1.0, "learning_question": 1.0, "expertise": 0.5}
 ADD, REMOVE = "add", "remove"
 
 
-def evidence(uow: UnitOfWork, member_id: str) -> dict[str, float]:
+def weigh(evidence: Iterable[tuple[str, str, float]]) -> dict[str, float]:
+    """Weight per theme from (kind of text, theme, score) of the member's trusted texts."""
     weights: dict[str, float] = defaultdict(float)
-    rows = uow.session.execute(
-        select(MemberText.kind, ThemeAssignment.slug, ThemeAssignment.score)
-        .join(ThemeAssignment, ThemeAssignment.text_id == MemberText.text_id)
-        .where(
-            MemberText.member_id == member_id,
-            or_(MemberText.needs_review.is_(False), MemberText.reviewed_at.is_not(None)),
-        )
-    )
-    for kind, slug, score in rows:
+    for kind, slug, score in evidence:
         weights[slug] += KIND_WEIGHT[kind] * score
     return dict(weights)
+
+
+def evidence(uow: UnitOfWork, member_id: str) -> dict[str, float]:
+    return weigh(
+        uow.session.execute(
+            select(MemberText.kind, ThemeAssignment.slug, ThemeAssignment.score)
+            .join(ThemeAssignment, ThemeAssignment.text_id == MemberText.text_id)
+            .where(
+                MemberText.member_id == member_id,
+                or_(MemberText.needs_review.is_(False), MemberText.reviewed_at.is_not(None)),
+            )
+        )
+    )
 
 
 def overrides(uow: UnitOfWork, member_id: str) -> dict[str, str]:
@@ -43,18 +50,38 @@ def overrides(uow: UnitOfWork, member_id: str) -> dict[str, str]:
 
 def recompute(uow: UnitOfWork, member_id: str, min_weight: float) -> list[str]:
     """Store the member's themes (auto and curator) and return their slugs, sorted."""
-    weights = evidence(uow, member_id)
-    decided = overrides(uow, member_id)
-    rows = {slug: (w, "auto") for slug, w in weights.items() if w >= min_weight}
+    circles = _circles(evidence(uow, member_id), overrides(uow, member_id), min_weight)
+    connection = uow.session.connection()
+    connection.execute(delete(MemberTheme).where(MemberTheme.member_id == member_id))
+    _insert(connection, member_id, circles)
+    return sorted(circles)
+
+
+def first(uow: UnitOfWork, member_id: str, evidence: Iterable[tuple[str, str, float]], min_weight: float) -> list[str]:
+    """The same for a member seen for the first time, from their first submission's trusted
+    texts: nothing else about them is stored yet, so nothing is read back or replaced."""
+    circles = _circles(weigh(evidence), {}, min_weight)
+    _insert(uow.session.connection(), member_id, circles)
+    return sorted(circles)
+
+
+def _circles(weights: dict[str, float], decided: dict[str, str], min_weight: float) -> dict[str, tuple[float, str]]:
+    """Weight and source ("auto" or "curator") of each theme the member belongs to."""
+    circles = {slug: (w, "auto") for slug, w in weights.items() if w >= min_weight}
     for slug, action in decided.items():
         if action == ADD:
-            rows[slug] = (weights.get(slug, 0.0), "curator")
+            circles[slug] = (weights.get(slug, 0.0), "curator")
         else:
-            rows.pop(slug, None)
-    uow.session.execute(delete(MemberTheme).where(MemberTheme.member_id == member_id))
-    uow.session.add_all(
-        MemberTheme(member_id=member_id, slug=slug, weight=round(w, 4), source=source)
-        for slug, (w, source) in sorted(rows.items())
-    )
-    uow.session.flush()
-    return sorted(rows)
+            circles.pop(slug, None)
+    return circles
+
+
+def _insert(connection: Connection, member_id: str, circles: dict[str, tuple[float, str]]) -> None:
+    if circles:
+        connection.execute(
+            insert(MemberTheme),
+            [
+                {"member_id": member_id, "slug": slug, "weight": round(w, 4), "source": source}
+                for slug, (w, source) in sorted(circles.items())
+            ],
+        )

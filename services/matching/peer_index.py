@@ -10,12 +10,13 @@ A change without text id (an erasure) makes every process reload the whole index
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from services.matching.models import PeerExposure, PeerIndexChange, PeerOffer
 from services.matching.similarity import cosine
@@ -42,7 +43,7 @@ class Offer:
 def record_changes(uow: UnitOfWork, text_ids: Iterable[str | None]) -> None:
     """Tell every process's index that these offers changed (None: reload everything)."""
     now = utcnow()
-    uow.session.add_all(PeerIndexChange(text_id=t, changed_at=now) for t in text_ids)
+    uow.session.connection().execute(insert(PeerIndexChange), [{"text_id": t, "changed_at": now} for t in text_ids])
 
 
 class PeerIndex:
@@ -118,11 +119,7 @@ class PeerIndex:
             if self._highest is None:
                 self._reload(uow)
                 return
-            changes = uow.session.execute(
-                select(PeerIndexChange.id, PeerIndexChange.text_id)
-                .where(PeerIndexChange.id > self._highest - LOOK_BACK)
-                .order_by(PeerIndexChange.id)
-            ).all()
+            changes = uow.session.connection().execute(_CHANGES_AFTER, {"after": self._highest - LOOK_BACK}).all()
             fresh = [(i, t) for i, t in changes if i not in self._applied]
             if not fresh:
                 return
@@ -214,6 +211,19 @@ _COLUMNS = (
 )
 
 
+# Built once: building a statement costs more than running it, and these run for every submission.
+_CHANGES_AFTER = (
+    select(PeerIndexChange.id, PeerIndexChange.text_id)
+    .where(PeerIndexChange.id > bindparam("after"))
+    .order_by(PeerIndexChange.id)
+)
+_EXPOSURE_BY_COUNT = (
+    select(PeerExposure.count, func.array_agg(PeerExposure.member_id))
+    .where(PeerExposure.month == bindparam("month"))
+    .group_by(PeerExposure.count)
+)
+
+
 def purge(uow: UnitOfWork, today_month: str) -> None:
     """Housekeeping: drop all but the latest changes, and exposure counts of months gone by."""
     highest = uow.session.scalar(select(func.max(PeerIndexChange.id)))
@@ -223,8 +233,15 @@ def purge(uow: UnitOfWork, today_month: str) -> None:
     uow.commit()
 
 
-def exposure(uow: UnitOfWork, month: str) -> dict[str, int]:
-    """How often each member was suggested this month (members never suggested are absent)."""
-    return dict(
-        uow.session.execute(select(PeerExposure.member_id, PeerExposure.count).where(PeerExposure.month == month)).all()
-    )
+def exposure(uow: UnitOfWork, month: str) -> dict[int, list[str]]:
+    """The members suggested this month, by how often (members never suggested are absent)."""
+    connection = uow.session.connection()
+    if connection.dialect.name == "postgresql":
+        # By the end of a month thousands of members have a count, and a row each would cost more
+        # to fetch than the query takes: one row per count instead, with its members as an array.
+        return dict(connection.execute(_EXPOSURE_BY_COUNT, {"month": month}).all())
+    by_count: dict[int, list[str]] = defaultdict(list)
+    rows = connection.execute(select(PeerExposure.member_id, PeerExposure.count).where(PeerExposure.month == month))
+    for member_id, count in rows:
+        by_count[count].append(member_id)
+    return dict(by_count)

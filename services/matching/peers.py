@@ -9,11 +9,13 @@ suggested this month; whoever reached the monthly cap is left out.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select
 
 from services.matching.models import (
     MemberText,
@@ -25,6 +27,7 @@ from services.matching.models import (
 )
 from services.matching.peer_index import ROLE_CODES, Offer, PeerIndex, exposure, record_changes
 from services.matching.similarity import shared_terms
+from services.matching.upserts import insert_for
 from shared import reference
 from shared.contracts.envelope import isoformat
 from shared.db.uow import UnitOfWork
@@ -35,6 +38,9 @@ PROFESSIONAL_ROLES = frozenset({"wijkprofessional", "beleidsmaker", "bestuurder"
 
 # How much each signal counts; they sum to 1, so a score is in [0, 1].
 WEIGHTS = {"overlap": 0.4, "similarity": 0.25, "proximity": 0.15, "roles": 0.1, "fairness": 0.1}
+
+# Built once: building a statement costs more than running it.
+_TEXTS = select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_(bindparam("text_ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -157,25 +163,27 @@ def suggest(
     now: datetime,
     per_question: int,
     monthly_limit: int,
+    new_asker: bool = False,
 ) -> list[dict]:
-    """Store up to `per_question` suggestions per question; returns their event payloads."""
+    """Store up to `per_question` suggestions per question; returns their event payloads.
+    `new_asker`: the asker was seen for the first time, so nobody was suggested to them yet."""
     questions = [q for q in questions if q.themes]
     if not asker.peer_introductions or not questions or per_question <= 0:
         return []
     index.sync(uow)
     month = month_of(now)
-    exposed = exposure(uow, month)
-    seen = np.zeros(len(index.codes["member"]) + 1)  # by member code
-    for member_id, count in exposed.items():
-        code = index.code("member", member_id)
-        if code >= 0:
-            seen[code] = count
+    codes = index.codes["member"]
+    seen = np.zeros(len(codes) + 1)  # by member code
+    for count, members in exposure(uow, month).items():
+        seen[[code for code in map(codes.get, members) if code is not None]] = count
     # never the same peer twice for one asker, across questions and submissions
-    taken = set(
-        uow.session.scalars(
-            select(PeerSuggestion.offering_member_id).where(PeerSuggestion.asking_member_id == asker.member_id)
+    taken: set[str] = set()
+    if not new_asker:
+        taken.update(
+            uow.session.scalars(
+                select(PeerSuggestion.offering_member_id).where(PeerSuggestion.asking_member_id == asker.member_id)
+            )
         )
-    )
     chosen: list[tuple[Question, Ranked]] = []
     for question in questions:
         for ranked in rank(question, asker, index, seen, monthly_limit, per_question, taken):
@@ -183,94 +191,116 @@ def suggest(
             taken.add(ranked.offer.member_id)
     if not chosen:
         return []
-    texts = dict(
-        uow.session.execute(
-            select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_([r.offer.text_id for _, r in chosen]))
-        ).all()
-    )
+    texts = dict(uow.session.connection().execute(_TEXTS, {"text_ids": [r.offer.text_id for _, r in chosen]}).all())
     # an offer erased by another process since this one's index caught up is left out
     chosen = [(q, r) for q, r in chosen if r.offer.text_id in texts]
-    counted = {
-        row.member_id: row
-        for row in uow.session.scalars(
-            select(PeerExposure).where(
-                PeerExposure.month == month, PeerExposure.member_id.in_([r.offer.member_id for _, r in chosen])
-            )
-        )
-    }
-    payloads = []
+    if not chosen:
+        return []
+    stored, payloads = [], []
     for question, ranked in chosen:
-        member = ranked.offer.member_id
-        if member in counted:
-            counted[member].count += 1
-        else:
-            counted[member] = PeerExposure(member_id=member, month=month, count=1)
-            uow.session.add(counted[member])
-        suggestion = PeerSuggestion(
-            suggestion_id=str(uuid.uuid4()),
-            submission_id=submission_id,
-            question_id=question.text_id,
-            asking_member_id=asker.member_id,
-            offering_member_id=member,
-            offer_text_id=ranked.offer.text_id,
-            themes=list(ranked.themes),
-            reasons=list(reasons(question, asker, ranked)),
-            score=round(ranked.score, 4),
-            suggested_at=now,
-        )
-        uow.session.add(suggestion)
+        suggestion = {
+            "suggestion_id": str(uuid.uuid4()),
+            "submission_id": submission_id,
+            "question_id": question.text_id,
+            "asking_member_id": asker.member_id,
+            "offering_member_id": ranked.offer.member_id,
+            "offer_text_id": ranked.offer.text_id,
+            "themes": list(ranked.themes),
+            "reasons": list(reasons(question, asker, ranked)),
+            "score": round(ranked.score, 4),
+            "suggested_at": now,
+        }
+        stored.append(suggestion)
         payloads.append(
             {
-                "suggestion_id": suggestion.suggestion_id,
+                "suggestion_id": suggestion["suggestion_id"],
                 "asking_member_id": asker.member_id,
                 "question_id": question.text_id,
                 "question_text": question.text,
-                "offering_member_id": member,
-                "expertise_text": texts[suggestion.offer_text_id],
-                "themes": suggestion.themes,
-                "reasons": suggestion.reasons,
-                "score": suggestion.score,
+                "offering_member_id": suggestion["offering_member_id"],
+                "expertise_text": texts[suggestion["offer_text_id"]],
+                "themes": suggestion["themes"],
+                "reasons": suggestion["reasons"],
+                "score": suggestion["score"],
                 "suggested_at": isoformat(now),
             }
         )
+    connection = uow.session.connection()
+    connection.execute(insert(PeerSuggestion), stored)
+    count_exposure(connection, month, Counter(s["offering_member_id"] for s in stored))
     return payloads
+
+
+def count_exposure(connection: Connection, month: str, suggested: Counter[str]) -> None:
+    """Add this month's suggestions to each member's count, in one statement (an upsert)."""
+    connection.execute(
+        _add_to_count(connection.dialect.name),
+        [{"member_id": member, "month": month, "count": count} for member, count in sorted(suggested.items())],
+    )
+
+
+@cache
+def _add_to_count(dialect: str):
+    upsert = insert_for(dialect, PeerExposure)
+    return upsert.on_conflict_do_update(
+        index_elements=[PeerExposure.member_id, PeerExposure.month],
+        set_={"count": PeerExposure.count + upsert.excluded["count"]},
+    )
 
 
 def refresh_offers(uow: UnitOfWork, profile: Profile) -> None:
     """Rebuild a member's entries in the peer index from their expertise texts and consent."""
-    before = set(uow.session.scalars(select(PeerOffer.text_id).where(PeerOffer.member_id == profile.member_id)))
-    uow.session.execute(delete(PeerOffer).where(PeerOffer.member_id == profile.member_id))
-    after: set[str] = set()
-    if profile.peer_introductions:
-        after = _add_offers(uow, profile)
+    connection = uow.session.connection()
+    before = set(
+        connection.execute(
+            delete(PeerOffer).where(PeerOffer.member_id == profile.member_id).returning(PeerOffer.text_id)
+        ).scalars()
+    )
+    after = _add_offers(uow, profile, _expertise(uow, profile.member_id)) if profile.peer_introductions else set()
     if before or after:
         record_changes(uow, sorted(before | after))
-    uow.session.flush()
 
 
-def _add_offers(uow: UnitOfWork, profile: Profile) -> set[str]:
-    added = set()
-    expertise = uow.session.scalars(
-        select(MemberText).where(MemberText.member_id == profile.member_id, MemberText.kind == "expertise")
+def first_offers(uow: UnitOfWork, profile: Profile, expertise: dict[str, tuple[set[str], dict]]) -> None:
+    """The entries of a member seen for the first time: the expertise of their first submission
+    (text id: themes, terms), with nothing before it to read back or replace."""
+    added = _add_offers(uow, profile, expertise) if profile.peer_introductions else set()
+    if added:
+        record_changes(uow, sorted(added))
+
+
+def _expertise(uow: UnitOfWork, member_id: str) -> dict[str, tuple[set[str], dict]]:
+    """The member's expertise texts (text id: themes, terms); the themes are those the member
+    ticked plus those of the classification, if it is trusted."""
+    trusted = or_(MemberText.needs_review.is_(False), MemberText.reviewed_at.is_not(None))
+    rows = uow.session.execute(
+        select(MemberText.text_id, MemberText.stated_themes, MemberText.terms, ThemeAssignment.slug)
+        .outerjoin(ThemeAssignment, and_(ThemeAssignment.text_id == MemberText.text_id, trusted))
+        .where(MemberText.member_id == member_id, MemberText.kind == "expertise")
     ).all()
-    for text in expertise:
-        themes = set(text.stated_themes or ())
-        if not text.needs_review or text.reviewed_at is not None:  # only trusted classifications
-            themes.update(
-                uow.session.scalars(select(ThemeAssignment.slug).where(ThemeAssignment.text_id == text.text_id))
-            )
-        if not themes:
-            continue
-        uow.session.add(
-            PeerOffer(
-                text_id=text.text_id,
-                member_id=profile.member_id,
-                role=profile.role,
-                municipality_code=profile.municipality_code,
-                province_code=profile.province_code,
-                themes=sorted(themes),
-                terms=text.terms or {},
-            )
-        )
-        added.add(text.text_id)
-    return added
+    expertise: dict[str, tuple[set[str], dict]] = {}
+    for text_id, stated, terms, slug in rows:
+        if text_id not in expertise:
+            expertise[text_id] = (set(stated or ()), terms or {})
+        if slug is not None:
+            expertise[text_id][0].add(slug)
+    return expertise
+
+
+def _add_offers(uow: UnitOfWork, profile: Profile, expertise: dict[str, tuple[set[str], dict]]) -> set[str]:
+    offers = [
+        {
+            "text_id": text_id,
+            "member_id": profile.member_id,
+            "role": profile.role,
+            "municipality_code": profile.municipality_code,
+            "province_code": profile.province_code,
+            "themes": sorted(themes),
+            "terms": terms,
+        }
+        for text_id, (themes, terms) in expertise.items()
+        if themes
+    ]
+    if offers:
+        uow.session.connection().execute(insert(PeerOffer), offers)
+    return {offer["text_id"] for offer in offers}

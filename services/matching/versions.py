@@ -77,8 +77,11 @@ def store_and_activate(uow: UnitOfWork, trained: TrainedVersion) -> ModelVersion
     return row
 
 
+_ACTIVE = select(ModelVersion.version).where(ModelVersion.active.is_(True))  # built once: asked for every submission
+
+
 def active_version_id(uow: UnitOfWork) -> str | None:
-    return uow.session.scalar(select(ModelVersion.version).where(ModelVersion.active.is_(True)))
+    return uow.session.scalar(_ACTIVE)
 
 
 def load_version(uow: UnitOfWork, version: str) -> ThemeClassifier:

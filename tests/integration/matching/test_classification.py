@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.matching.models import MemberText, ModelVersion, ThemeAssignment
+from services.matching.models import MemberText, MemberTheme, ModelVersion, PeerOffer, ThemeAssignment
 from shared import reference
 from tests.integration.matching.support import AUTH, confirmed, new_id
 
@@ -100,3 +100,42 @@ def test_the_worker_follows_a_newly_activated_version(harness):
         assert uow.session.scalars(select(ModelVersion.version).where(ModelVersion.active.is_(True))).all() == [
             "tc1-test-other"
         ]
+
+
+def test_a_submission_delivered_again_under_a_new_event_id_replaces_its_texts(harness):
+    """Intake confirms a submission once; should the event still come twice (a new event id, so the
+    inbox lets it through), matching ends as after the first: the texts replaced, nothing doubled."""
+    member = new_id()
+    data = confirmed(
+        member,
+        questions=("Hoe krijgen we meer jongeren naar het jongerenwerk in de wijk?",),
+        expertise="Ik help buren met hun energierekening en isolatie van hun huis.",
+        expertise_themes=("duurzaamheid-klimaat",),
+    )
+
+    def state():
+        with harness.uow() as uow:
+            texts = uow.session.execute(
+                select(MemberText.text_id, MemberText.kind, MemberText.scores, MemberText.terms)
+                .where(MemberText.member_id == member)
+                .order_by(MemberText.text_id)
+            ).all()
+            assigned = uow.session.execute(
+                select(ThemeAssignment.text_id, ThemeAssignment.slug, ThemeAssignment.score)
+                .join(MemberText, MemberText.text_id == ThemeAssignment.text_id)
+                .where(MemberText.member_id == member)
+                .order_by(ThemeAssignment.text_id, ThemeAssignment.slug)
+            ).all()
+            themes = uow.session.execute(
+                select(MemberTheme.slug, MemberTheme.weight).where(MemberTheme.member_id == member).order_by(MemberTheme.slug)
+            ).all()
+            offers = uow.session.execute(select(PeerOffer.text_id, PeerOffer.themes).where(PeerOffer.member_id == member)).all()
+            return texts, assigned, themes, offers
+
+    harness.deliver("intake.submission.confirmed.v1", data)
+    first = state()
+    harness.deliver("intake.submission.confirmed.v1", data)
+    assert state() == first
+    assert len(first[0]) == 3 and first[1] and first[2] and len(first[3]) == 1
+    once, again = harness.outbox("matching.submission.classified.v1")
+    assert {k: v for k, v in once.items() if k != "classified_at"} == {k: v for k, v in again.items() if k != "classified_at"}

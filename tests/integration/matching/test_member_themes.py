@@ -3,9 +3,16 @@ a curator's add or remove wins and survives new submissions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
-from services.matching.models import MemberText, ThemeAssignment
+from services.matching import member_themes, peers
+from services.matching.models import MemberText, MemberTheme, PeerOffer, Profile, ThemeAssignment
+from services.matching.settings import MatchingSettings
+from shared.contracts.envelope import Event
+from shared.contracts.registry import validate_incoming
+from shared.db.inbox import first_delivery
 from tests.integration.matching.support import AUTH, confirmed, new_id
 
 YOUTH = "Hoe krijgen we meer jongeren naar het jongerenwerk in de wijk?"
@@ -86,3 +93,61 @@ def test_override_input_errors_are_problems_and_change_nothing(harness):
     missing = harness.client.put(f"/api/v1/curator/members/{new_id()}/themes/overlast", json={"action": "add"}, headers=AUTH)
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
     assert harness.client.get(base, headers=AUTH).get_json() == before
+
+
+def test_two_submissions_of_a_member_in_one_batch_count_like_one_after_the_other(make_harness):
+    """The consumer applies waiting events in one transaction: the second submission of a member
+    must see what the first one stored."""
+    one_by_one, batched = make_harness(), make_harness()
+    member = new_id()
+    submissions = [
+        confirmed(member, urgent=TRAFFIC, questions=(YOUTH,), expertise=ENERGY),
+        confirmed(member, urgent=TRAFFIC, questions=("Hoe maak je de buurt groener met geveltuinen en bomen?",)),
+    ]
+    for data in submissions:
+        one_by_one.deliver("intake.submission.confirmed.v1", data)
+    handler = batched.handlers["intake.submission.confirmed.v1"]
+    with batched.uow() as uow:
+        with uow.holding_commits():
+            for data in submissions:
+                event = Event(type="intake.submission.confirmed.v1", source="/intake", subject=data["submission_id"], data=data)
+                event = replace(event, data=validate_incoming(event.type, event.data))
+                assert first_delivery(uow, "matching", event)
+                handler(uow, event)
+        uow.commit()
+
+    def view(harness):
+        return harness.client.get(f"/api/v1/curator/members/{member}/themes", headers=AUTH).get_json()
+
+    assert view(batched) == view(one_by_one)
+    assert [e["member_themes"] for e in batched.outbox("matching.submission.classified.v1")] == [
+        e["member_themes"] for e in one_by_one.outbox("matching.submission.classified.v1")
+    ]
+
+
+def test_a_first_submission_stores_what_a_full_recompute_would(harness):
+    """A member's first submission is stored without reading anything back; recomputing their
+    circles and offers from the database afterwards changes nothing."""
+    member = new_id()
+    harness.deliver(
+        "intake.submission.confirmed.v1",
+        confirmed(member, urgent=TRAFFIC, questions=(YOUTH, TRAFFIC), expertise=ENERGY, expertise_themes=("wonen",)),
+    )
+
+    def stored():
+        with harness.uow() as uow:
+            themes = uow.session.execute(
+                select(MemberTheme.slug, MemberTheme.weight, MemberTheme.source).where(MemberTheme.member_id == member)
+            ).all()
+            offers = uow.session.execute(
+                select(PeerOffer.text_id, PeerOffer.themes, PeerOffer.terms).where(PeerOffer.member_id == member)
+            ).all()
+            return sorted(themes), sorted(offers, key=lambda o: o.text_id)
+
+    first = stored()
+    assert first[0] and len(first[1]) == 1 and "wonen" in first[1][0].themes
+    with harness.uow() as uow:
+        member_themes.recompute(uow, member, MatchingSettings.from_settings(harness.settings).member_theme_min_weight)
+        peers.refresh_offers(uow, uow.session.get(Profile, member))
+        uow.commit()
+    assert stored() == first
