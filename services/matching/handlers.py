@@ -70,7 +70,9 @@ def store_texts(uow: UnitOfWork, texts: list[dict], assignments: list[dict]) -> 
 @cache
 def _insert_new_profile(dialect: str):
     return (
-        insert_for(dialect, Profile).on_conflict_do_nothing(index_elements=[Profile.member_id]).returning(Profile.member_id)
+        insert_for(dialect, Profile)
+        .on_conflict_do_nothing(index_elements=[Profile.member_id])
+        .returning(Profile.member_id)
     )
 
 
@@ -93,7 +95,7 @@ def on_submission_confirmed(
     texts = texts_of(data)
     results = model.classify_batch([t[2] for t in texts], review_threshold=settings.review_threshold)
     rows, assignments, classified, questions = [], [], [], []
-    evidence, expertise = [], {}  # what a first submission's circles and offers are made of
+    scored, expertise = [], {}  # what a first submission's circles and offers are made of
     for (text_id, kind, text, stated), result in zip(texts, results):
         terms = term_vector(model, text)
         scores = {t: round(s, 4) for t, s in result.scores.items()}
@@ -125,7 +127,7 @@ def on_submission_confirmed(
             }
         )
         trusted = () if result.needs_review else result.themes  # a text waiting for review counts for nothing yet
-        evidence += [(kind, s, scores[s]) for s in trusted]
+        scored += [(kind, s, scores[s]) for s in trusted]
         if kind == "expertise":
             expertise[text_id] = (set(stated) | set(trusted), terms)
         if kind == "learning_question" and not result.needs_review:  # only trusted themes lead to introductions
@@ -134,7 +136,7 @@ def on_submission_confirmed(
     if first:
         # Nothing else about the member is stored yet (texts, overrides, offers and suggestions
         # come and go with the profile): circles and offers follow from this submission alone.
-        themes = member_themes.first(uow, data["member_id"], evidence, settings.member_theme_min_weight)
+        themes = member_themes.first(uow, data["member_id"], scored, settings.member_theme_min_weight)
         peers.first_offers(uow, profile, expertise)
     else:
         themes = member_themes.recompute(uow, data["member_id"], settings.member_theme_min_weight)

@@ -19,10 +19,10 @@ KIND_WEIGHT = {"urgent_issue": 1.0, "learning_question": 1.0, "expertise": 0.5}
 ADD, REMOVE = "add", "remove"
 
 
-def weigh(evidence: Iterable[tuple[str, str, float]]) -> dict[str, float]:
+def weigh(scored: Iterable[tuple[str, str, float]]) -> dict[str, float]:
     """Weight per theme from (kind of text, theme, score) of the member's trusted texts."""
     weights: dict[str, float] = defaultdict(float)
-    for kind, slug, score in evidence:
+    for kind, slug, score in scored:
         weights[slug] += KIND_WEIGHT[kind] * score
     return dict(weights)
 
@@ -57,10 +57,11 @@ def recompute(uow: UnitOfWork, member_id: str, min_weight: float) -> list[str]:
     return sorted(circles)
 
 
-def first(uow: UnitOfWork, member_id: str, evidence: Iterable[tuple[str, str, float]], min_weight: float) -> list[str]:
-    """The same for a member seen for the first time, from their first submission's trusted
-    texts: nothing else about them is stored yet, so nothing is read back or replaced."""
-    circles = _circles(weigh(evidence), {}, min_weight)
+def first(uow: UnitOfWork, member_id: str, scored: Iterable[tuple[str, str, float]], min_weight: float) -> list[str]:
+    """The same for a member seen for the first time, from (kind, theme, score) of their first
+    submission's trusted texts: nothing else about them is stored yet, so nothing is read back
+    or replaced."""
+    circles = _circles(weigh(scored), {}, min_weight)
     _insert(uow.session.connection(), member_id, circles)
     return sorted(circles)
 

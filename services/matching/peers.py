@@ -40,7 +40,7 @@ PROFESSIONAL_ROLES = frozenset({"wijkprofessional", "beleidsmaker", "bestuurder"
 WEIGHTS = {"overlap": 0.4, "similarity": 0.25, "proximity": 0.15, "roles": 0.1, "fairness": 0.1}
 
 # Built once: building a statement costs more than running it.
-_TEXTS = select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_(bindparam("text_ids", expanding=True)))
+_TEXTS = select(MemberText.text_id, MemberText.text).where(MemberText.text_id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def suggest(
             taken.add(ranked.offer.member_id)
     if not chosen:
         return []
-    texts = dict(uow.session.connection().execute(_TEXTS, {"text_ids": [r.offer.text_id for _, r in chosen]}).all())
+    texts = dict(uow.session.connection().execute(_TEXTS, {"ids": [r.offer.text_id for _, r in chosen]}).all())
     # an offer erased by another process since this one's index caught up is left out
     chosen = [(q, r) for q, r in chosen if r.offer.text_id in texts]
     if not chosen:
