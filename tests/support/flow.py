@@ -28,8 +28,9 @@ def text_part(message: EmailMessage) -> str:
 
 
 def confirmation_link(message: EmailMessage) -> str:
-    match = CONFIRM_LINK.search(text_part(message))
-    assert match, "the confirmation e-mail has no confirmation link"
+    text = text_part(message)
+    match = CONFIRM_LINK.search(text)
+    assert match, f"the e-mail has no confirmation link: {message['Subject']!r}\n{text}"
     return match.group(0)
 
 
