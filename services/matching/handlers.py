@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import delete, insert, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.matching import erasure, member_themes, peers
 from services.matching.models import MemberText, Profile, ThemeAssignment
@@ -44,7 +45,7 @@ def store_profile(uow: UnitOfWork, data: dict, now: datetime) -> tuple[Profile, 
         "updated_at": now,
     }
     connection = uow.session.connection()
-    inserted = connection.execute(_insert_new_profile(connection.dialect.name), values).first()
+    inserted = connection.execute(_insert_if_new(connection.dialect.name, Profile.member_id), values).first()
     if inserted is None:
         connection.execute(update(Profile).where(Profile.member_id == values["member_id"]).values(values))
     return Profile(**values), inserted is not None
@@ -57,7 +58,7 @@ def store_texts(uow: UnitOfWork, texts: list[dict], assignments: list[dict]) -> 
     id finds them, and then they are replaced (their assignments with them).
     """
     connection = uow.session.connection()
-    new = set(connection.execute(_insert_new_texts(connection.dialect.name), texts).scalars())
+    new = set(connection.execute(_insert_if_new(connection.dialect.name, MemberText.text_id), texts).scalars())
     known = [t for t in texts if t["text_id"] not in new]
     for text in known:
         connection.execute(update(MemberText).where(MemberText.text_id == text["text_id"]).values(text))
@@ -68,21 +69,9 @@ def store_texts(uow: UnitOfWork, texts: list[dict], assignments: list[dict]) -> 
 
 
 @cache
-def _insert_new_profile(dialect: str):
-    return (
-        insert_for(dialect, Profile)
-        .on_conflict_do_nothing(index_elements=[Profile.member_id])
-        .returning(Profile.member_id)
-    )
-
-
-@cache
-def _insert_new_texts(dialect: str):
-    return (
-        insert_for(dialect, MemberText)
-        .on_conflict_do_nothing(index_elements=[MemberText.text_id])
-        .returning(MemberText.text_id)
-    )
+def _insert_if_new(dialect: str, key: InstrumentedAttribute):
+    """INSERT that skips rows whose key exists and returns the keys it did insert."""
+    return insert_for(dialect, key.class_).on_conflict_do_nothing(index_elements=[key]).returning(key)
 
 
 def on_submission_confirmed(
